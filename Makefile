@@ -1,0 +1,29 @@
+# Juesuan: the README's commands. Each target installs what it needs.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?=
+
+.PHONY: setup demo test lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv==0.13.9
+	uv venv --quiet --allow-existing -p 3.11 $(VENV)
+	uv pip install --quiet --compile-bytecode -p $(PY) -e '.[dev]'
+	$(VENV)/bin/juesuan prepare
+	@touch $(STAMP)
+
+demo: setup
+	$(VENV)/bin/juesuan run
+
+test: setup
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf var $(VENV) dbt_project/target dbt_project/logs

@@ -1,0 +1,169 @@
+"""Write extracted documents into the build database's `raw` schema.
+
+Three long tables: one row per document, per table and per printed cell. Values are bound
+as parameters (DataFrames), never formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+from extractors.ir import UNIT_MULTIPLIER, UNIT_PRECISION, Document
+
+RAW_DDL = """
+create schema if not exists raw;
+create or replace table raw.documents (
+    document_id varchar primary key,   -- sha256 of the file's bytes
+    source_path varchar not null,
+    file_name varchar not null,
+    format varchar,
+    pages integer,
+    department_name varchar,
+    fiscal_year integer,
+    source_unit varchar,
+    unit_multiplier integer,
+    half_unit decimal(20, 4),          -- half the printed precision, in the printed unit
+    member_units varchar[],
+    stated_unit_count integer,
+    warnings varchar[],
+    extraction_error varchar,          -- set when the file could not be read
+    loaded_at timestamp with time zone not null
+);
+create or replace table raw.tables (
+    document_id varchar not null,
+    table_key varchar not null,
+    title varchar,
+    pages integer[],
+    page_start integer,
+    unit varchar,
+    declared_empty boolean,
+    empty_statement varchar,
+    row_count integer
+);
+create or replace table raw.cells (
+    document_id varchar not null,
+    table_key varchar not null,
+    row_index integer not null,
+    row_page integer,
+    row_label varchar,
+    subject_code varchar,
+    side varchar,
+    line_key varchar,
+    column_key varchar not null,
+    raw_text varchar,
+    value decimal(20, 4),               -- in the table's printed unit; null = printed zero/blank
+    cell_page integer,
+    unit varchar
+);
+"""
+
+
+def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
+
+
+def load_documents(
+    con: duckdb.DuckDBPyConnection,
+    documents: Iterable[Document],
+    failures: Iterable[tuple[str, str, str]] = (),
+) -> int:
+    """Insert documents, and files that failed extraction as (path, sha256, error).
+
+    Returns the number of cells written.
+    """
+    now = datetime.now(UTC)
+    doc_rows, table_rows, cell_rows = [], [], []
+    for doc in documents:
+        unit = doc.unit or "万元"
+        doc_rows.append(
+            {
+                "document_id": doc.sha256,
+                "source_path": doc.source_path,
+                "file_name": doc.source_path.rsplit("/", 1)[-1],
+                "format": doc.format,
+                "pages": doc.pages,
+                "department_name": doc.department_name,
+                "fiscal_year": doc.fiscal_year,
+                "source_unit": doc.unit,
+                "unit_multiplier": UNIT_MULTIPLIER[unit],
+                "half_unit": UNIT_PRECISION[unit] / 2,
+                "member_units": doc.member_units,
+                "stated_unit_count": doc.stated_unit_count,
+                "warnings": doc.warnings,
+                "extraction_error": None,
+                "loaded_at": now,
+            }
+        )
+        for table in doc.tables:
+            table_rows.append(
+                {
+                    "document_id": doc.sha256,
+                    "table_key": table.key,
+                    "title": table.title,
+                    "pages": table.pages,
+                    "page_start": table.pages[0] if table.pages else None,
+                    "unit": table.unit,
+                    "declared_empty": table.declared_empty,
+                    "empty_statement": table.empty_statement,
+                    "row_count": len(table.rows),
+                }
+            )
+            for row in table.rows:
+                for cell in row.cells:
+                    cell_rows.append(
+                        (
+                            doc.sha256,
+                            table.key,
+                            row.index,
+                            row.page,
+                            row.label,
+                            row.code,
+                            row.side,
+                            row.line_key,
+                            cell.column_key,
+                            cell.raw,
+                            cell.value,
+                            cell.page,
+                            table.unit,
+                        )
+                    )
+    for path, sha256, error in failures:
+        doc_rows.append(
+            {
+                "document_id": sha256,
+                "source_path": path,
+                "file_name": path.rsplit("/", 1)[-1],
+                "format": None,
+                "pages": None,
+                "department_name": None,
+                "fiscal_year": None,
+                "source_unit": None,
+                "unit_multiplier": None,
+                "half_unit": None,
+                "member_units": [],
+                "stated_unit_count": None,
+                "warnings": [],
+                "extraction_error": error,
+                "loaded_at": now,
+            }
+        )
+    _insert(con, "raw.documents", pd.DataFrame(doc_rows))
+    _insert(con, "raw.tables", pd.DataFrame(table_rows))
+    columns = [c[0] for c in con.execute("describe raw.cells").fetchall()]
+    _insert(con, "raw.cells", pd.DataFrame(cell_rows, columns=columns))
+    return len(cell_rows)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_incoming", frame)
+    try:
+        names = ", ".join(frame.columns)
+        con.execute(f"insert into {table} ({names}) select {names} from _incoming")
+    finally:
+        con.unregister("_incoming")
