@@ -120,3 +120,41 @@ class ExtractionError(Exception):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+def document_from_json(data: dict[str, Any]) -> Document:
+    """Inverse of `Document.to_json` (the extraction cache stores documents as JSON)."""
+
+    def amount(text: str | None) -> Decimal | None:
+        return None if text is None else Decimal(text)
+
+    tables = [
+        Table(
+            key=t["key"],
+            title=t["title"],
+            pages=t["pages"],
+            unit=t["unit"],
+            declared_empty=t["declared_empty"],
+            empty_statement=t["empty_statement"],
+            rows=[
+                Row(
+                    index=r["index"],
+                    label=r["label"],
+                    page=r["page"],
+                    code=r["code"],
+                    side=r["side"],
+                    line_key=r["line_key"],
+                    cells=[
+                        Cell(c["column_key"], c["raw"], amount(c["value"]), c["page"])
+                        for c in r["cells"]
+                    ],
+                )
+                for r in t["rows"]
+            ],
+        )
+        for t in data["tables"]
+    ]
+    scalars = {k: v for k, v in data.items() if k not in ("tables", "page_info")}
+    return Document(
+        **scalars, tables=tables, page_info=[PageInfo(**p) for p in data["page_info"]]
+    )
