@@ -5,7 +5,6 @@ model downstream of the `dq` source) runs after them, so only documents the chec
 reach the marts.
 """
 
-from __future__ import annotations
 
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets

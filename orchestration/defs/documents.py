@@ -1,6 +1,5 @@
 """Inbox → extracted documents → the build database's raw schema."""
 
-from __future__ import annotations
 
 from pathlib import Path
 

@@ -1,6 +1,5 @@
 """Publish the checked marts as the warehouse file and Parquet, then report on the run."""
 
-from __future__ import annotations
 
 from datetime import UTC, datetime
 

@@ -5,7 +5,6 @@ land in `dq.check_results` and `dq.document_status` of the build database and su
 Dagster asset check per check id.
 """
 
-from __future__ import annotations
 
 import duckdb
 from dagster import (

@@ -1,6 +1,5 @@
 """When the pipeline runs: nightly, and when the inbox changes."""
 
-from __future__ import annotations
 
 import hashlib
 import os
