@@ -6,6 +6,9 @@ reach the marts.
 """
 
 
+import sys
+from pathlib import Path
+
 from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
@@ -27,4 +30,7 @@ def dbt_marts(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project)
+# The dbt of this interpreter's environment, whether or not the venv is on PATH.
+dbt_resource = DbtCliResource(
+    project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+)

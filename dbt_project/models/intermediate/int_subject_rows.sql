@@ -1,0 +1,42 @@
+-- One row per printed row of the function-subject tables, the cells pivoted to columns (元).
+-- A column the table does not print is null; a printed zero or blank is 0.
+with
+
+cells as (
+    select * from {{ ref('stg_cells') }}
+    where table_key in ('income', 'expenditure', 'gpb_expenditure', 'gov_fund', 'state_capital')
+),
+
+final as (
+    select
+        document_id,
+        table_key,
+        row_index,
+        min(page) as page,
+        any_value(row_label) as row_label,
+        any_value(subject_code) as subject_code,
+        any_value(subject_level) as subject_level,
+        any_value(line_key) as line_key,
+        -- income
+        max(amount) filter (where column_key = 'total') as total,
+        max(amount) filter (where column_key = 'fiscal_appropriation') as fiscal_appropriation,
+        max(amount) filter (where column_key = 'superior_subsidy') as superior_subsidy,
+        max(amount) filter (where column_key = 'business_income') as business_income,
+        max(amount) filter (where column_key = 'operating_income') as operating_income,
+        max(amount) filter (where column_key = 'affiliated_remittance') as affiliated_remittance,
+        max(amount) filter (where column_key = 'other_income') as other_income,
+        -- expenditure, gpb_expenditure
+        max(amount) filter (where column_key = 'basic') as basic,
+        max(amount) filter (where column_key = 'project') as project,
+        max(amount) filter (where column_key = 'remit_to_superior') as remit_to_superior,
+        max(amount) filter (where column_key = 'operating') as operating,
+        max(amount) filter (where column_key = 'affiliated_subsidy') as affiliated_subsidy,
+        -- gov_fund, state_capital
+        max(amount) filter (where column_key = 'opening_balance') as opening_balance,
+        max(amount) filter (where column_key = 'income') as income,
+        max(amount) filter (where column_key = 'closing_balance') as closing_balance
+    from cells
+    group by document_id, table_key, row_index
+)
+
+select * from final
