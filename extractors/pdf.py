@@ -1,0 +1,304 @@
+"""Extract a 部门决算 disclosure PDF into the IR `Document`, with pdfplumber.
+
+Each page is classified (text / needs_ocr / garbled / empty) and only pages with ruling
+lines are searched for tables (pdfplumber's "lines" strategy); narrative pages stay at cheap
+text extraction. A ruled table is recognised by the title printed above it
+(`catalogue.match_table_title`); a ruled table with no title and the same columns as the
+table before it continues that table. Header rows are read by meaning (`pdf_columns`), lines
+become IR rows per table grain (`pdf_tables`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.psexceptions import PSException
+from pdfplumber.page import Page
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from extractors import catalogue
+from extractors.ir import Document, ExtractionError, PageInfo, Table, Unit
+from extractors.pdf_columns import analyse_header, header_row_count, read_lines
+from extractors.pdf_grid import Grid, grid_from_table, same_structure
+from extractors.pdf_meta import (
+    empty_statement,
+    find_department,
+    find_stated_count,
+    find_unit,
+    find_year,
+    has_unit_name_header,
+    member_unit_names,
+)
+from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
+from extractors.pdf_text import clean_text, compact, is_amount
+
+CANONICAL_TABLES = (
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "gpb_expenditure",
+    "gpb_basic",
+    "gov_fund",
+    "state_capital",
+    "three_public",
+)
+PageStatus = Literal["text", "needs_ocr", "garbled", "empty"]
+_PDF_ERRORS = (PdfminerException, MalformedPDFException, PSException, OSError)
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    column_tolerance: float = 4.0  # points a continued table's column edges may move
+    garbled_share: float = 0.1  # share of `(cid:` glyphs that makes a page garbled
+    ocr_max_chars: int = 10  # a page with images and fewer visible chars needs OCR
+    max_title_chars: int = 60  # a longer line above a table is prose, not its title
+    line_tolerance: float = 7.0  # points; joins raised glyphs (“ ”) into their text line
+    snap_tolerance: float = 3.0  # pdfplumber: ruling lines this close are one line
+
+    def table_settings(self) -> dict[str, Any]:
+        return {
+            "vertical_strategy": "lines",
+            "horizontal_strategy": "lines",
+            "snap_tolerance": self.snap_tolerance,
+        }
+
+
+DEFAULT_SETTINGS = PdfSettings()
+
+
+@dataclass(frozen=True)
+class _TextLine:
+    text: str
+    top: float
+    bottom: float
+
+
+@dataclass
+class _Chain:
+    """One printed table: its title and the page grids it spans."""
+
+    key: str
+    title: str
+    unit: Unit | None
+    grids: list[Grid]
+    notes: list[str]  # text printed under the table on each page
+
+
+@dataclass
+class _Scan:
+    settings: PdfSettings
+    page_info: list[PageInfo] = field(default_factory=list)
+    chains: list[_Chain] = field(default_factory=list)
+    unit_tables: list[list[Grid]] = field(default_factory=list)
+    cover: str | None = None
+    front_texts: list[str] = field(default_factory=list)  # pages before the first table
+    headings: list[str] = field(default_factory=list)  # text printed above tables
+    warnings: list[str] = field(default_factory=list)
+    open_chain: _Chain | None = None
+    open_units: list[Grid] | None = None
+
+
+def extract_pdf(
+    path: str | Path, sha256: str, settings: PdfSettings = DEFAULT_SETTINGS
+) -> Document:
+    """Read one disclosure PDF; an unreadable, encrypted or corrupt file is an ExtractionError."""
+    path = Path(path)
+    scan = _Scan(settings)
+    try:
+        with pdfplumber.open(path) as pdf:
+            page_count = len(pdf.pages)
+            for page in pdf.pages:
+                _scan_page(page, scan)
+                page.close()
+    except _PDF_ERRORS as exc:
+        raise ExtractionError(str(path), _problem(exc)) from exc
+    return _document(path, sha256, page_count, scan)
+
+
+def _problem(exc: Exception) -> str:
+    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+    if isinstance(cause, PDFEncryptionError) or "password" in str(cause).lower():
+        return f"encrypted PDF, cannot be read ({type(cause).__name__})"
+    if isinstance(cause, OSError):
+        return f"cannot be opened: {cause}"
+    return f"not a readable PDF: {type(cause).__name__}: {cause}"
+
+
+# Pages
+
+
+def _classify(page: Page, settings: PdfSettings) -> PageInfo:
+    status: PageStatus
+    chars = page.chars
+    visible = [c["text"] for c in chars if not c["text"].isspace()]
+    cid = sum(1 for text in visible if text.startswith("(cid:"))
+    if visible and cid / len(visible) >= settings.garbled_share:
+        status = "garbled"
+    elif len(visible) < settings.ocr_max_chars and page.images:
+        status = "needs_ocr"
+    elif not visible:
+        status = "empty"
+    else:
+        status = "text"
+    return PageInfo(page.page_number, status, len(chars))
+
+
+def _scan_page(page: Page, scan: _Scan) -> None:
+    info = _classify(page, scan.settings)
+    scan.page_info.append(info)
+    if info.status != "text":
+        if info.status != "empty":
+            scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
+        return  # an empty page does not end a table that continues after it
+    lines = _text_lines(page, scan.settings)
+    text = "\n".join(line.text for line in lines)
+    if scan.cover is None:
+        scan.cover = text
+    if not scan.chains:
+        scan.front_texts.append(text)
+    grids = _grids(page, lines, scan.settings)
+    if not grids:
+        scan.open_chain = scan.open_units = None
+        return
+    for number, grid in enumerate(grids):
+        upper = grids[number - 1].bottom if number else 0.0
+        lower = grids[number + 1].top if number + 1 < len(grids) else float(page.height)
+        above = [ln for ln in lines if ln.top >= upper - 1 and ln.bottom <= grid.top + 1]
+        below = [ln for ln in lines if ln.top >= grid.bottom - 1 and ln.bottom <= lower + 1]
+        _place(grid, above, below, scan)
+
+
+def _text_lines(page: Page, settings: PdfSettings) -> list[_TextLine]:
+    found = page.extract_text_lines(y_tolerance=settings.line_tolerance, return_chars=False)
+    return [_TextLine(line["text"], line["top"], line["bottom"]) for line in found]
+
+
+def _grids(page: Page, lines: list[_TextLine], settings: PdfSettings) -> list[Grid]:
+    """Ruled tables of a page; none on a contents page or a page without ruling lines."""
+    if _is_contents(lines) or not (page.lines or page.rects):
+        return []
+    tables = page.find_tables(settings.table_settings())
+    grids = [grid_from_table(table, page.page_number) for table in tables]
+    return sorted((grid for grid in grids if grid.slots), key=lambda grid: grid.top)
+
+
+def _is_contents(lines: list[_TextLine]) -> bool:
+    return any(compact(line.text).startswith("目录") for line in lines[:3])
+
+
+def _place(grid: Grid, above: list[_TextLine], below: list[_TextLine], scan: _Scan) -> None:
+    """Continue the open table, start one at a title, or note a member-unit list."""
+    title = _title(above, scan.settings)
+    heading = "\n".join(line.text for line in above)
+    note = "\n".join(line.text for line in below)
+    scan.headings.append(heading)
+    tolerance = scan.settings.column_tolerance
+    chain = scan.open_chain
+    continued = chain and same_structure(chain.grids[-1], grid, tolerance)
+    if chain and continued and (title is None or title[0] == chain.key):  # title repeated: 续
+        chain.grids.append(grid)
+        chain.notes.append(note)
+        return
+    if title is not None:
+        scan.open_chain = _Chain(title[0], title[1], find_unit([heading]), [grid], [note])
+        scan.chains.append(scan.open_chain)
+        scan.open_units = None
+    elif scan.open_units and same_structure(scan.open_units[-1], grid, tolerance):
+        scan.open_units.append(grid)
+    elif has_unit_name_header(grid):
+        scan.open_units = [grid]
+        scan.unit_tables.append(scan.open_units)
+        scan.open_chain = None
+    else:
+        scan.warnings.append(f"page {grid.page}: a ruled table without a known title is skipped")
+        scan.open_chain = scan.open_units = None
+
+
+def _title(above: list[_TextLine], settings: PdfSettings) -> tuple[str, str] | None:
+    """The table key and printed title of the nearest title line above a table."""
+    for line in reversed(above):
+        flat = compact(line.text)
+        if len(flat) > settings.max_title_chars or flat.endswith("说明"):
+            continue
+        key = catalogue.match_table_title(flat)
+        if key:
+            return key, clean_text(line.text)
+    return None
+
+
+# Document
+
+
+def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document:
+    texts = [*scan.front_texts, *scan.headings]
+    year = find_year([scan.cover or "", *texts])
+    unit = _document_unit(scan)
+    warnings = list(scan.warnings)
+    tables = [_table(chain, year, unit or "万元", warnings) for chain in scan.chains]
+    found = [table for table in tables if table is not None]
+    _check_tables(found, warnings)
+    members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
+    return Document(
+        source_path=str(path),
+        sha256=sha256,
+        format="pdf",
+        pages=page_count,
+        department_name=find_department(scan.cover, texts),
+        fiscal_year=year,
+        unit=unit,
+        tables=found,
+        member_units=members,
+        stated_unit_count=find_stated_count(scan.front_texts),
+        page_info=scan.page_info,
+        warnings=warnings,
+    )
+
+
+def _document_unit(scan: _Scan) -> Unit | None:
+    units = Counter(chain.unit for chain in scan.chains if chain.unit)
+    if units:
+        return units.most_common(1)[0][0]
+    return find_unit(scan.front_texts)
+
+
+def _table(chain: _Chain, year: int | None, unit: Unit, warnings: list[str]) -> Table | None:
+    pages = sorted({grid.page for grid in chain.grids})
+    if chain.key not in SUPPORTED_TABLES:
+        warnings.append(f"table {chain.title!r} ({chain.key}) on page {pages[0]} not extracted")
+        return None
+    layout = analyse_header(chain.grids[0], chain.key)
+    warnings.extend(f"{chain.key} p{pages[0]}: {problem}" for problem in layout.problems)
+    lines = read_lines(chain.grids[0], layout, layout.header_rows)
+    for grid in chain.grids[1:]:
+        lines += read_lines(grid, layout, header_row_count(grid, chain.key))
+    context = BuildContext(chain.key, year)
+    rows = build_rows(lines, context)
+    warnings.extend(context.warnings)
+    printed = [text for line in lines for _, text in line.values if not is_amount(text)]
+    statement = empty_statement([*chain.notes, *printed])
+    has_figures = any(cell.value is not None for row in rows for cell in row.cells)
+    if statement and has_figures:
+        warnings.append(f"{chain.key}: figures printed despite {statement!r}")
+    if chain.unit is None:
+        warnings.append(f"{chain.key}: no 单位 printed, assumed {unit}")
+    return Table(
+        key=chain.key,
+        title=chain.title,
+        pages=pages,
+        unit=chain.unit or unit,
+        rows=rows,
+        declared_empty=statement is not None and not has_figures,
+        empty_statement=statement,
+    )
+
+
+def _check_tables(tables: list[Table], warnings: list[str]) -> None:
+    keys = Counter(table.key for table in tables)
+    warnings.extend(f"table {key} printed {n} times" for key, n in keys.items() if n > 1)
+    warnings.extend(f"table {key} not found" for key in CANONICAL_TABLES if key not in keys)

@@ -1,0 +1,93 @@
+"""A ruled table on one page as a regular grid of slots, merged cells resolved.
+
+pdfplumber reports a merged cell once, at its top-left position, and `None` at the other
+positions it covers. Headers need the covering text at every position (a header spanning
+three columns names all three); data rows need only the cells that start there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pdfplumber.table import Table as PlumberTable
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Slot:
+    text: str  # text of the covering cell, lines separated by "\n"; "" when blank
+    origin: bool  # the covering cell starts at this position
+    cell: int  # identity of the covering cell within the grid
+
+
+@dataclass
+class Grid:
+    page: int
+    bbox: BBox  # x0, top, x1, bottom
+    col_x: list[float]  # left edge of each column
+    slots: list[list[Slot | None]]  # [row][column]; None where no cell covers the position
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_x)
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
+
+    def origin_text(self, row: int, col: int) -> str | None:
+        """Text of the cell starting at this position, or None if it is covered or absent."""
+        slot = self.slots[row][col]
+        return slot.text if slot is not None and slot.origin else None
+
+
+def grid_from_table(table: PlumberTable, page: int) -> Grid:
+    texts = table.extract()
+    rows = table.rows
+    col_x = sorted({cell[0] for cell in table.cells})  # pdfplumber's column order
+    row_tops = [row.bbox[1] for row in rows] + [table.bbox[3]]
+    cells: list[tuple[BBox, str]] = []
+    origins: dict[tuple[int, int], int] = {}
+    for r, row in enumerate(rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is not None:
+                origins[(r, c)] = len(cells)
+                cells.append((bbox, texts[r][c] or ""))
+    slots: list[list[Slot | None]] = []
+    for r in range(len(rows)):
+        y = (row_tops[r] + row_tops[r + 1]) / 2
+        line: list[Slot | None] = []
+        for c in range(len(col_x)):
+            if (r, c) in origins:
+                index = origins[(r, c)]
+                line.append(Slot(cells[index][1], True, index))
+                continue
+            x = _column_middle(col_x, c, table.bbox[2])
+            cover = _covering(cells, x, y)
+            line.append(None if cover is None else Slot(cells[cover][1], False, cover))
+        slots.append(line)
+    return Grid(page, table.bbox, col_x, slots)
+
+
+def _column_middle(col_x: list[float], col: int, right: float) -> float:
+    end = col_x[col + 1] if col + 1 < len(col_x) else right
+    return (col_x[col] + end) / 2
+
+
+def _covering(cells: list[tuple[BBox, str]], x: float, y: float) -> int | None:
+    for index, (bbox, _) in enumerate(cells):
+        if bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]:
+            return index
+    return None
+
+
+def same_structure(first: Grid, then: Grid, tolerance: float) -> bool:
+    """Same columns at the same places: a table continued from one page to the next."""
+    return first.n_cols == then.n_cols and all(
+        abs(a - b) <= tolerance for a, b in zip(first.col_x, then.col_x, strict=True)
+    )
