@@ -32,6 +32,18 @@ def prepare() -> None:
         raise SystemExit(f"dbt parse failed: {result.exception}")
 
 
+def _manifest_stale() -> bool:
+    """True when a dbt project file is newer than the manifest `@dbt_assets` loads."""
+    manifest = DBT_PROJECT_DIR / "target" / "manifest.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = (p for d in ("models", "seeds", "macros", "tests") for p in
+               (DBT_PROJECT_DIR / d).rglob("*") if p.is_file())
+    return any(p.stat().st_mtime > built for p in sources) or (
+        DBT_PROJECT_DIR / "dbt_project.yml").stat().st_mtime > built
+
+
 def _configure(inbox: Path, home: Home) -> None:
     """Point the definitions, dbt and the Dagster instance at this inbox and home."""
     home.ensure()
@@ -44,7 +56,7 @@ def _configure(inbox: Path, home: Home) -> None:
 def run(inbox: Path, home: Home) -> bool:
     """Run every asset once, in process, recorded in the home's Dagster instance."""
     _configure(inbox, home)
-    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+    if _manifest_stale():
         prepare()
     from dagster import DagsterInstance
 

@@ -38,11 +38,12 @@ class PublishResult:
     exported: Path
 
 
-def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+def _tables(con: duckdb.DuckDBPyConnection, schema: str, catalog: str | None = None) -> list[str]:
     rows = con.execute(
         "select table_name from information_schema.tables "
-        "where table_catalog = current_database() and table_schema = ? order by table_name",
-        [schema],
+        "where table_catalog = coalesce(?, current_database()) and table_schema = ? "
+        "order by table_name",
+        [catalog, schema],
     ).fetchall()
     return [r[0] for r in rows]
 
@@ -86,15 +87,15 @@ def publish(home: Home) -> PublishResult:
     staging = home.warehouse.with_name(home.warehouse.name + ".new")
     staging.unlink(missing_ok=True)
     copied: list[str] = []
-    with duckdb.connect(str(home.build_db), read_only=True) as build:
-        build.execute("attach ? as pub", [str(staging)])
+    with duckdb.connect(str(staging)) as pub:
+        pub.execute("attach ? as build (read_only)", [str(home.build_db)])
         for schema in PUBLISHED_SCHEMAS:
-            build.execute(f"create schema if not exists pub.{schema}")
-            for table in _tables(build, schema):
+            pub.execute(f"create schema if not exists {schema}")
+            for table in _tables(pub, schema, catalog="build"):
                 name = f"{schema}.{_quote(table)}"
-                build.execute(f"create table pub.{name} as select * from {name}")
+                pub.execute(f"create table {name} as select * from build.{name}")
                 copied.append(f"{schema}.{table}")
-        build.execute("detach pub")
+        pub.execute("detach build")
     exported = _export_parquet(staging, home.export_dir)
     os.replace(staging, home.warehouse)  # atomic on one file system
     return PublishResult(home.warehouse, copied, exported)

@@ -1,0 +1,78 @@
+"""Document-level checks. Their lhs / rhs are counts (found / expected), compared exactly."""
+
+from __future__ import annotations
+
+from expectations.sql_common import lit
+
+REQUIRED_TABLES = (
+    "summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "gpb_expenditure",
+    "gpb_basic",
+    "three_public",
+)
+
+_EVIDENCE = "null::varchar as table_key, null::integer as page"
+
+READABLE = f"""
+select document_id, {_EVIDENCE}, file_name as row_label, null as column_key,
+    case when extraction_error is null then 1 else 0 end as lhs, 1 as rhs,
+    0 as n_terms, 0 as half_unit_yuan,
+    case
+        when extraction_error is null then 'extracted'
+        when contains(extraction_error, file_name) then extraction_error
+        else file_name || ': ' || extraction_error
+    end as message
+from raw.documents"""
+
+IDENTIFIED = f"""
+select document_id, {_EVIDENCE}, field as row_label, null as column_key,
+    found::int as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
+    field || case when found then ' found' else ' not found' end as message
+from (
+    select document_id, 'department_name' as field,
+        coalesce(trim(department_name), '') <> '' as found
+    from raw.documents where extraction_error is null
+    union all
+    select document_id, 'fiscal_year', fiscal_year is not null
+    from raw.documents where extraction_error is null
+    union all
+    select document_id, 'source_unit', source_unit is not null
+    from raw.documents where extraction_error is null
+)"""
+
+REQUIRED = f"""
+select d.document_id, required.table_key, null::integer as page, required.table_key as row_label,
+    null as column_key,
+    (t.document_id is not null)::int as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
+    case
+        when t.document_id is null then 'required table not found'
+        when t.declared_empty then 'declared empty'
+        else 'present'
+    end as message
+from raw.documents as d
+cross join (select unnest([{', '.join(lit(t) for t in REQUIRED_TABLES)}]) as table_key)
+    as required
+left join (
+    select document_id, table_key, bool_or(declared_empty) as declared_empty
+    from raw.tables
+    where row_count > 0 or declared_empty
+    group by document_id, table_key
+) as t on t.document_id = d.document_id and t.table_key = required.table_key
+where d.extraction_error is null"""
+
+UNIT_LIST = f"""
+select document_id, {_EVIDENCE}, unit as row_label, null as column_key,
+    count(*) as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
+    case when count(*) > 1 then 'member unit listed ' || count(*) || ' times'
+        else 'member unit listed once' end as message
+from (select document_id, unnest(member_units) as unit from raw.documents)
+group by document_id, unit
+union all
+select document_id, {_EVIDENCE}, '决算单位构成' as row_label, null as column_key,
+    len(member_units) as lhs, stated_unit_count as rhs, 0 as n_terms, 0 as half_unit_yuan,
+    'member units listed ' || len(member_units) || ', stated ' || stated_unit_count as message
+from raw.documents
+where stated_unit_count is not null and len(member_units) > 0"""
