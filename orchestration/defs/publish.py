@@ -16,7 +16,7 @@ from orchestration.report import write_report
 def published_warehouse(context: AssetExecutionContext, juesuan: JuesuanHome) -> MaterializeResult:
     """`<home>/warehouse.duckdb` (replaced atomically) and `<home>/export/<mart>/*.parquet`."""
     home = juesuan.layout()
-    stats = context.instance.get_run_stats(context.run_id)
+    stats = context.instance.get_run_stats(context.run.run_id)
     started = datetime.fromtimestamp(stats.start_time, UTC) if stats.start_time else None
     with duckdb.connect(str(home.build_db)) as con:
         counts = con.execute(
@@ -28,7 +28,7 @@ def published_warehouse(context: AssetExecutionContext, juesuan: JuesuanHome) ->
             con,
             home.warehouse,
             {
-                "run_id": context.run_id,
+                "run_id": context.run.run_id,
                 "started_at": started,
                 "finished_at": datetime.now(UTC),
                 "documents_seen": counts[0],
@@ -52,7 +52,7 @@ def published_warehouse(context: AssetExecutionContext, juesuan: JuesuanHome) ->
 @asset(group_name="publish", deps=[published_warehouse])
 def quality_report(context: AssetExecutionContext, juesuan: JuesuanHome) -> MaterializeResult:
     """The run's data-quality report, HTML under `<home>/reports/`."""
-    report = write_report(juesuan.layout(), context.run_id)
+    report = write_report(juesuan.layout(), context.run.run_id)
     return MaterializeResult(
         metadata={"path": str(report.path), "findings": report.failures}
     )

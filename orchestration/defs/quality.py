@@ -57,7 +57,7 @@ def accounting_checks(context: AssetExecutionContext, juesuan: JuesuanHome):
 
     home = juesuan.layout()
     with duckdb.connect(str(home.build_db)) as con:
-        summary = run_checks(con, context.run_id)
+        summary = run_checks(con, context.run.run_id)
     for outcome in summary.checks:
         yield AssetCheckResult(
             asset_key=CHECK_RESULTS,
