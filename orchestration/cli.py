@@ -12,9 +12,9 @@ from orchestration.paths import DBT_PROJECT_DIR, SAMPLE_INBOX, Home
 
 SAMPLE_QUERY = """
 select department_name, fiscal_year,
-       round(total_income / 10000, 2) as income_wan,
-       round(total_expenditure / 10000, 2) as expenditure_wan,
-       round(three_public_actual / 10000, 2) as three_public_wan
+       cast(total_income / 10000 as decimal(20, 2)) as income_wan,
+       cast(total_expenditure / 10000 as decimal(20, 2)) as expenditure_wan,
+       cast(three_public_actual / 10000 as decimal(20, 2)) as three_public_wan
 from marts.mart_department_year
 order by department_name, fiscal_year
 """
@@ -64,7 +64,11 @@ def run(inbox: Path, home: Home) -> bool:
 
     job = defs.resolve_job_def("juesuan_pipeline")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
     if not result.success:
         message = f"run {result.run_id} failed; the previous warehouse stays published"
         print(message, file=sys.stderr)

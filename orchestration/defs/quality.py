@@ -17,8 +17,8 @@ from dagster import (
     MaterializeResult,
     multi_asset,
 )
-from expectations.registry import CHECKS
 
+from expectations.registry import CHECKS
 from orchestration.defs.dbt import dbt_transform
 from orchestration.defs.home import JuesuanHome
 
