@@ -23,7 +23,19 @@ def _text(path: Path, sha256: str) -> Document:
     return extract_text_dump(path, sha256)
 
 
-EXTRACTORS: dict[str, Extractor] = {".pdf": _pdf, ".txt": _text}
+def _docx(path: Path, sha256: str) -> Document:
+    from extractors.docx import extract_docx
+
+    return extract_docx(path, sha256)
+
+
+def _xlsx(path: Path, sha256: str) -> Document:
+    from extractors.xlsx import extract_xlsx
+
+    return extract_xlsx(path, sha256)
+
+
+EXTRACTORS: dict[str, Extractor] = {".pdf": _pdf, ".txt": _text, ".docx": _docx, ".xlsx": _xlsx}
 
 
 def file_sha256(path: Path) -> str:
