@@ -8,7 +8,8 @@ export DAGSTER_HOME ?=
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	scripts/install-system-deps.sh
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv==0.13.9
 	uv venv --quiet --allow-existing -p 3.11 $(VENV)
 	uv pip install --quiet --compile-bytecode -p $(PY) -e '.[dev]'
