@@ -26,5 +26,8 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+bench: setup
+	$(PY) -m benchmarks.extract
+
 clean:
 	rm -rf var $(VENV) dbt_project/target dbt_project/logs

@@ -1,21 +1,27 @@
-"""Extract a 部门决算 disclosure PDF into the IR `Document`, with pdfplumber.
+"""Extract a 部门决算 disclosure PDF into the IR `Document`, with pdfplumber's table finder.
 
-Each page is classified (text / needs_ocr / garbled / empty) and only pages with ruling
-lines are searched for tables (pdfplumber's "lines" strategy); narrative pages stay at cheap
-text extraction. A ruled table is recognised by the title printed above it
-(`catalogue.match_table_title`); a ruled table with no title and the same columns as the
-table before it continues that table. Header rows are read by meaning (`pdf_columns`), lines
-become IR rows per table grain (`pdf_tables`).
+Every page is first read by pdfium (`pdf_pdfium`, in C): classified (text / needs_ocr /
+garbled / empty), and a page without painted paths keeps pdfium's text. Only pages with paths
+become pdfplumber pages, their objects from pdfium (`pdf_objects`) or, with
+`object_source="pdfminer"`, from pdfminer's interpreter; those with ruling lines are searched
+for tables (pdfplumber's "lines" strategy). A ruled table is recognised by the title printed
+above it (`catalogue.match_table_title`); a ruled table with no title and the same columns as
+the table before it continues that table. Header rows are read by meaning (`pdf_columns`),
+lines become IR rows per table grain (`pdf_tables`), and every figure is confirmed against
+pdfium's text of its page (`pdf_crosscheck`).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
@@ -24,6 +30,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from extractors import catalogue
 from extractors.ir import Document, ExtractionError, PageInfo, Table, Unit
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
+from extractors.pdf_crosscheck import unconfirmed_figures
 from extractors.pdf_grid import Grid, grid_from_table, same_structure
 from extractors.pdf_meta import (
     empty_statement,
@@ -34,6 +41,8 @@ from extractors.pdf_meta import (
     has_unit_name_header,
     member_unit_names,
 )
+from extractors.pdf_objects import PdfiumObjectsPage
+from extractors.pdf_pdfium import PdfiumPage, read_page
 from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
 
@@ -49,17 +58,26 @@ CANONICAL_TABLES = (
     "three_public",
 )
 PageStatus = Literal["text", "needs_ocr", "garbled", "empty"]
-_PDF_ERRORS = (PdfminerException, MalformedPDFException, PSException, OSError)
+ObjectSource = Literal["pdfium", "pdfminer"]
+_PDFIUM = threading.Lock()  # pdfium is not thread-safe, not even across documents
+_PDF_ERRORS = (
+    PdfminerException,
+    MalformedPDFException,
+    PSException,
+    OSError,
+    pdfium.PdfiumError,
+)
 
 
 @dataclass(frozen=True)
 class PdfSettings:
     column_tolerance: float = 4.0  # points a continued table's column edges may move
-    garbled_share: float = 0.1  # share of `(cid:` glyphs that makes a page garbled
+    garbled_share: float = 0.1  # share of unmapped glyphs (`(cid:n)`) that makes a page garbled
     ocr_max_chars: int = 10  # a page with images and fewer visible chars needs OCR
     max_title_chars: int = 60  # a longer line above a table is prose, not its title
     line_tolerance: float = 7.0  # points; joins raised glyphs (“ ”) into their text line
     snap_tolerance: float = 3.0  # pdfplumber: ruling lines this close are one line
+    object_source: ObjectSource = "pdfium"  # who reads chars and paths for pdfplumber
 
     def table_settings(self) -> dict[str, Any]:
         return {
@@ -99,6 +117,7 @@ class _Scan:
     cover: str | None = None
     front_texts: list[str] = field(default_factory=list)  # pages before the first table
     headings: list[str] = field(default_factory=list)  # text printed above tables
+    page_texts: dict[int, str] = field(default_factory=dict)  # pdfium's text of table pages
     warnings: list[str] = field(default_factory=list)
     open_chain: _Chain | None = None
     open_units: list[Grid] | None = None
@@ -111,10 +130,15 @@ def extract_pdf(
     path = Path(path)
     scan = _Scan(settings)
     try:
-        with pdfplumber.open(path) as pdf:
+        with _PDFIUM, pdfplumber.open(path) as pdf, closing(pdfium.PdfDocument(path)) as doc:
             page_count = len(pdf.pages)
-            for page in pdf.pages:
-                _scan_page(page, scan)
+            if len(doc) != page_count:
+                problem = f"pdfminer reads {page_count} pages, pdfium {len(doc)}"
+                raise ExtractionError(str(path), f"not a readable PDF: {problem}")
+            for index, page in enumerate(pdf.pages):
+                with closing(doc[index]) as pdfium_page:
+                    read = read_page(pdfium_page, shapes=settings.object_source == "pdfium")
+                _scan_page(page, read, scan)
                 page.close()
     except _PDF_ERRORS as exc:
         raise ExtractionError(str(path), _problem(exc)) from exc
@@ -133,39 +157,38 @@ def _problem(exc: Exception) -> str:
 # Pages
 
 
-def _classify(page: Page, settings: PdfSettings) -> PageInfo:
+def _classify(read: PdfiumPage, number: int, settings: PdfSettings) -> PageInfo:
     status: PageStatus
-    chars = page.chars
-    visible = [c["text"] for c in chars if not c["text"].isspace()]
-    cid = sum(1 for text in visible if text.startswith("(cid:"))
-    if visible and cid / len(visible) >= settings.garbled_share:
+    if read.visible and read.unmapped / read.visible >= settings.garbled_share:
         status = "garbled"
-    elif len(visible) < settings.ocr_max_chars and page.images:
+    elif read.visible < settings.ocr_max_chars and read.images:
         status = "needs_ocr"
-    elif not visible:
+    elif not read.visible:
         status = "empty"
     else:
         status = "text"
-    return PageInfo(page.page_number, status, len(chars))
+    return PageInfo(number, status, read.chars)
 
 
-def _scan_page(page: Page, scan: _Scan) -> None:
-    info = _classify(page, scan.settings)
+def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
+    info = _classify(read, page.page_number, scan.settings)
     scan.page_info.append(info)
     if info.status != "text":
         if info.status != "empty":
             scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
         return  # an empty page does not end a table that continues after it
-    lines = _text_lines(page, scan.settings)
-    text = "\n".join(line.text for line in lines)
-    if scan.cover is None:
-        scan.cover = text
-    if not scan.chains:
-        scan.front_texts.append(text)
-    grids = _grids(page, lines, scan.settings)
+    _page_text(read.text, scan)
+    if not read.path_objects or _is_contents(read.text):  # nothing ruled, or a 目录
+        scan.open_chain = scan.open_units = None
+        return
+    if scan.settings.object_source == "pdfium":
+        page = PdfiumObjectsPage(page, read)
+    grids = _grids(page, scan.settings)
     if not grids:
         scan.open_chain = scan.open_units = None
         return
+    scan.page_texts[page.page_number] = read.text
+    lines = _text_lines(_outside(page, grids), scan.settings)
     for number, grid in enumerate(grids):
         upper = grids[number - 1].bottom if number else 0.0
         lower = grids[number + 1].top if number + 1 < len(grids) else float(page.height)
@@ -174,22 +197,43 @@ def _scan_page(page: Page, scan: _Scan) -> None:
         _place(grid, above, below, scan)
 
 
-def _text_lines(page: Page, settings: PdfSettings) -> list[_TextLine]:
-    found = page.extract_text_lines(y_tolerance=settings.line_tolerance, return_chars=False)
-    return [_TextLine(line["text"], line["top"], line["bottom"]) for line in found]
+def _page_text(text: str, scan: _Scan) -> None:
+    if scan.cover is None:
+        scan.cover = text
+    if not scan.chains:
+        scan.front_texts.append(text)
 
 
-def _grids(page: Page, lines: list[_TextLine], settings: PdfSettings) -> list[Grid]:
-    """Ruled tables of a page; none on a contents page or a page without ruling lines."""
-    if _is_contents(lines) or not (page.lines or page.rects):
+def _is_contents(text: str) -> bool:
+    return any(compact(line).startswith("目录") for line in text.splitlines()[:3])
+
+
+def _grids(page: Page, settings: PdfSettings) -> list[Grid]:
+    """Ruled tables of a page; none on a page without ruling lines."""
+    if not (page.lines or page.rects):
         return []
     tables = page.find_tables(settings.table_settings())
     grids = [grid_from_table(table, page.page_number) for table in tables]
     return sorted((grid for grid in grids if grid.slots), key=lambda grid: grid.top)
 
 
-def _is_contents(lines: list[_TextLine]) -> bool:
-    return any(compact(line.text).startswith("目录") for line in lines[:3])
+def _outside(page: Page, grids: list[Grid]) -> Page:
+    """The page without the chars printed inside its tables (pdfplumber's cell rule)."""
+
+    def outside(obj: dict[str, Any]) -> bool:
+        if obj["object_type"] != "char":
+            return True
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return not any(g.bbox[0] <= x < g.bbox[2] and g.top <= y < g.bottom for g in grids)
+
+    return page.filter(outside)
+
+
+def _text_lines(page: Page, settings: PdfSettings) -> list[_TextLine]:
+    """Text lines (titles, units, notes); raised glyphs joined into their line."""
+    found = page.extract_text_lines(y_tolerance=settings.line_tolerance, return_chars=False)
+    return [_TextLine(line["text"], line["top"], line["bottom"]) for line in found]
 
 
 def _place(grid: Grid, above: list[_TextLine], below: list[_TextLine], scan: _Scan) -> None:
@@ -243,6 +287,7 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
     tables = [_table(chain, year, unit or "万元", warnings) for chain in scan.chains]
     found = [table for table in tables if table is not None]
     _check_tables(found, warnings)
+    warnings.extend(unconfirmed_figures(found, scan.page_texts))
     members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
     return Document(
         source_path=str(path),

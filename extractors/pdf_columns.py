@@ -228,7 +228,16 @@ def _read_line(
             others.append(clean_text(text))  # a label merged over the code columns (合计)
     label = "".join(n for n in names if n) or "".join(others)
     line = Line(grid.page, row, number, "".join(codes) or None, label, values)
-    if catalogue.normalise(label) in SKIP_LABELS:
+    if catalogue.normalise(label) in SKIP_LABELS or _column_numbers(line):
         return None
     blank = not line.code and (not label or is_placeholder(label))
     return None if blank and not line.has_figures and not keep_blank else line
+
+
+def _column_numbers(line: Line) -> bool:
+    """A 栏次 row printed without its label: 1, 2, 3, … under the value columns."""
+    numbers = [compact(text) for _, text in line.values]
+    if line.code or line.label or len(numbers) < 2 or not numbers[0].isdigit():
+        return False
+    first = int(numbers[0])
+    return numbers == [str(first + step) for step in range(len(numbers))]

@@ -7,9 +7,11 @@ three columns names all three); data rows need only the cells that start there.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from pdfplumber.table import Table as PlumberTable
+from pdfplumber.utils.text import extract_text
 
 BBox = tuple[float, float, float, float]
 
@@ -46,8 +48,33 @@ class Grid:
         return slot.text if slot is not None and slot.origin else None
 
 
+def cell_texts(table: PlumberTable) -> list[list[str | None]]:
+    """`table.extract()`, with the page's chars looked up by their vertical middle.
+
+    pdfplumber's rule is kept: a char belongs to a cell when its middle lies inside, and the
+    cell's text is pdfplumber's `extract_text` of its chars in page order. pdfplumber itself
+    filters every char of the page once per row.
+    """
+    chars = table.page.chars
+    middles = sorted(((c["top"] + c["bottom"]) / 2, n) for n, c in enumerate(chars))
+    keys = [middle for middle, _ in middles]
+    texts: list[list[str | None]] = []
+    for row in table.rows:
+        line: list[str | None] = []
+        for cell in row.cells:
+            if cell is None:
+                line.append(None)
+                continue
+            x0, top, x1, bottom = cell
+            found = middles[bisect_left(keys, top) : bisect_left(keys, bottom)]
+            inside = sorted(n for _, n in found if x0 <= (chars[n]["x0"] + chars[n]["x1"]) / 2 < x1)
+            line.append(extract_text([chars[n] for n in inside]) if inside else "")
+        texts.append(line)
+    return texts
+
+
 def grid_from_table(table: PlumberTable, page: int) -> Grid:
-    texts = table.extract()
+    texts = cell_texts(table)
     rows = table.rows
     col_x = sorted({cell[0] for cell in table.cells})  # pdfplumber's column order
     row_tops = [row.bbox[1] for row in rows] + [table.bbox[3]]

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pdfplumber
 import pdfplumber.page
+import pypdfium2 as pdfium
 import pytest
 
-from extractors.ir import Document, ExtractionError, Row, Table
+from extractors.ir import Cell, Document, ExtractionError, Row, Table
 from extractors.numbers import parse_amount
-from extractors.pdf import CANONICAL_TABLES, extract_pdf
+from extractors.pdf import CANONICAL_TABLES, PdfSettings, extract_pdf
 from extractors.pdf_columns import analyse_header, read_lines
-from extractors.pdf_grid import Grid, Slot
+from extractors.pdf_crosscheck import unconfirmed_figures
+from extractors.pdf_fonts import font_descents
+from extractors.pdf_grid import Grid, Slot, cell_texts
 from extractors.pdf_meta import find_department, find_stated_count, find_year
+from extractors.pdf_objects import PdfiumObjectsPage
+from extractors.pdf_pdfium import read_page
 from extractors.pdf_tables import BuildContext, build_rows
 from extractors.pdf_text import clean_text, is_amount
 
@@ -317,6 +324,62 @@ def test_each_class_equals_the_sum_of_its_items(putuo: Document, key: str) -> No
     assert checked > 20
 
 
+# Must-pass figures: (table, code, line_key, side, column, printed value; None for a blank or
+# zero). benchmarks/extract.py scores the extractor's accuracy on the sample with this list.
+
+PUTUO_FIGURES: list[tuple[str, str | None, str | None, str | None, str, str | None]] = [
+    ("income", None, "total", None, "total", "2946.25"),
+    ("income", None, "total", None, "fiscal_appropriation", "2940.05"),
+    ("income", None, "total", None, "other_income", "6.20"),
+    ("income", None, "total", None, "business_income", None),
+    ("income", "2010601", None, None, "total", "1511.90"),
+    ("expenditure", None, "total", None, "total", "2940.05"),
+    ("expenditure", "2010601", None, None, "total", "1511.89"),
+    ("expenditure", "2010601", None, None, "basic", "1503.52"),
+    ("expenditure", "2010601", None, None, "project", "8.37"),
+    ("expenditure", "2010601", None, None, "operating", None),
+    ("gpb_expenditure", "2010601", None, None, "total", "1511.89"),
+    ("gpb_expenditure", "2010601", None, None, "basic", "1503.52"),
+    ("gpb_expenditure", "2010601", None, None, "project", "8.37"),
+    ("gpb_expenditure", None, "total", None, "basic", "2336.91"),
+    ("summary", None, "income_total", "income", "amount", "2946.25"),
+    ("summary", None, "opening_balance", "income", "amount", "49.14"),
+    ("summary", None, "grand_total", "income", "amount", "2995.39"),
+    ("summary", None, "expenditure_total", "expenditure", "amount", "2940.05"),
+    ("summary", None, "closing_balance", "expenditure", "amount", "55.34"),
+    ("summary", None, "grand_total", "expenditure", "amount", "2995.39"),
+    ("summary", "201", "function_class", "expenditure", "amount", "2106.66"),
+    ("fiscal_summary", None, "opening_balance.gpb", "income", "amount", "21.63"),
+    ("fiscal_summary", None, "grand_total", "income", "amount", "2961.68"),
+    ("fiscal_summary", None, "closing_balance", "expenditure", "total", "21.63"),
+    ("fiscal_summary", None, "closing_balance", "expenditure", "gpb", "21.63"),
+    ("fiscal_summary", "221", "function_class", "expenditure", "gpb", "445.69"),
+    ("fiscal_summary", None, "expenditure_total", "expenditure", "total", "2940.05"),
+    ("fiscal_summary", None, "expenditure_total", "expenditure", "gpb", "2940.05"),
+    ("gpb_basic", "301", None, None, "amount", "2082.85"),
+    ("gpb_basic", "30101", None, None, "amount", "262.33"),
+    ("gpb_basic", "30201", None, None, "amount", "21.21"),
+    ("gpb_basic", "31002", None, None, "amount", "13.58"),
+    ("gpb_basic", None, "personnel_total", None, "amount", "2152.26"),
+    ("gpb_basic", None, "public_total", None, "amount", "184.65"),
+    ("three_public", None, "budget", None, "total", "0.95"),
+    ("three_public", None, "budget", None, "reception", "0.95"),
+    ("three_public", None, "actual", None, "total", None),
+    ("three_public", None, "actual", None, "reception", None),
+]
+
+
+@pytest.mark.parametrize("figure", PUTUO_FIGURES, ids=lambda f: "/".join(filter(None, f[:5])))
+def test_must_pass_figures(
+    putuo: Document, figure: tuple[str, str | None, str | None, str | None, str, str | None]
+) -> None:
+    key, code, line_key, side, column, printed = figure
+    rows = [r for r in table(putuo, key).rows if (r.code, r.line_key, r.side) == figure[1:4]]
+    assert len(rows) == 1, f"{key} {code or line_key} {side or ''}: {len(rows)} rows"
+    assert column in [cell.column_key for cell in rows[0].cells]
+    assert rows[0].value(column) == (None if printed is None else Decimal(printed))
+
+
 # The empty template
 
 
@@ -432,6 +495,23 @@ def test_page_of_unmapped_glyphs_is_garbled(tmp_path: Path) -> None:
     assert any("page 1 is garbled" in w for w in doc.warnings)
 
 
+def test_page_mapped_to_private_use_glyphs_is_garbled(tmp_path: Path) -> None:
+    """pdfium reads no `(cid:n)`: glyphs without a meaning are private-use or unmapped."""
+    cmap = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap "
+    cmap += b"1 begincodespacerange <0000> <FFFF> endcodespacerange "
+    cmap += b"1 beginbfrange <0041> <0043> <E000> endbfrange endcmap end end"
+    font = (
+        b"<< /Font << /F1 << /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H "
+        b"/ToUnicode 5 0 R /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /X "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>] >> >> >>"
+    )
+    to_unicode = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap)
+    private = tmp_path / "private.pdf"
+    private.write_bytes(_one_page(b"BT /F1 12 Tf 10 100 Td <004100420043> Tj ET", font, to_unicode))
+    doc = extract_pdf(private, "sha")
+    assert [(p.status, p.chars) for p in doc.page_info] == [("garbled", 3)]
+
+
 def test_page_with_only_an_image_needs_ocr(tmp_path: Path) -> None:
     image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
     image += b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
@@ -530,6 +610,24 @@ def test_two_sided_table_without_side_headers_reads_left_as_income() -> None:
     ]
 
 
+def test_three_public_skips_an_unlabelled_row_of_column_numbers() -> None:
+    grid = _grid(
+        [
+            ["预算数", None, "决算数", None],
+            ["合计", "公务接待费", "合计", "公务接待费"],
+            ["1", "2", "3", "4"],
+            ["73,613", "6,675", "67,513", "6,675"],
+        ]
+    )
+    layout = analyse_header(grid, "three_public")
+    lines = read_lines(grid, layout, layout.header_rows)
+    rows = build_rows(lines, BuildContext("three_public", 2024))
+    assert [(r.line_key, r.value("total"), r.value("reception")) for r in rows] == [
+        ("budget", d("73613"), d("6675")),
+        ("actual", d("67513"), d("6675")),
+    ]
+
+
 def test_department_and_year_from_other_cover_and_header_layouts() -> None:
     assert find_department("2024年度\n上海市XX局\n部门决算", []) == "上海市XX局"
     label = "部门：许昌市人力资源和社会保障局 金额单位：万元"
@@ -541,3 +639,147 @@ def test_department_and_year_from_other_cover_and_header_layouts() -> None:
     assert find_year(["上海市普陀区财政局\n年度部门决算\n2024"]) == 2024
     stated = "纳入本部门2023年度部门决算编制范围的单位共7个，二级预算单位有:"
     assert find_stated_count([stated]) == 7
+
+
+# pdfium as the reader of pdfplumber's objects, pdfium's text as the second reader
+
+
+def test_pdfium_and_pdfminer_objects_give_identical_documents(putuo: Document) -> None:
+    assert PdfSettings().object_source == "pdfium"
+    pdfminer = extract_pdf(PUTUO, "putuo-sha", PdfSettings(object_source="pdfminer"))
+    assert pdfminer.to_json() == putuo.to_json()
+
+
+def test_every_figure_of_the_sample_is_confirmed_by_the_second_reader(putuo: Document) -> None:
+    figures = [c for t in putuo.tables for r in t.rows for c in r.cells if is_amount(c.raw)]
+    assert len(figures) > 150
+    assert not [w for w in putuo.warnings if "pdfium's text" in w]
+
+
+def test_a_figure_the_second_reader_does_not_see_is_reported(putuo: Document) -> None:
+    texts: dict[int, str] = {}
+    with pdfium.PdfDocument(PUTUO) as doc:
+        for number in table(putuo, "expenditure").pages:
+            texts[number] = read_page(doc[number - 1], shapes=False).text
+    expenditure = [table(putuo, "expenditure")]
+    assert unconfirmed_figures(expenditure, texts) == []
+    texts[10] = texts[10].replace("1,511.89", "1,511.98", 1)  # pdfium misreads one figure
+    assert unconfirmed_figures(expenditure, texts) == [
+        "expenditure p10: figure '1,511.89' (2010601, total) is missing from pdfium's text "
+        "of the page"
+    ]
+
+
+def test_a_figure_printed_once_but_read_twice_is_reported() -> None:
+    cells = [Cell("total", "8.37", d("8.37"), 3), Cell("project", "8.37", d("8.37"), 3)]
+    row = Row(0, "行政运行", 3, cells, code="2010601")
+    read = Table("expenditure", "支出决算表", [3], "万元", [row])
+    assert unconfirmed_figures([read], {3: "2010601 行政运行 8.37 8.37"}) == []
+    assert len(unconfirmed_figures([read], {3: "2010601 行政运行 8.37"})) == 1
+
+
+def test_cells_are_read_as_pdfplumber_reads_them() -> None:
+    with pdfplumber.open(PUTUO) as pdf:
+        for number in (6, 16, 18):
+            tables = pdf.pages[number - 1].find_tables(PdfSettings().table_settings())
+            assert tables and all(cell_texts(t) == t.extract() for t in tables)
+
+
+_PLAIN_FONT = (
+    b"<< /Type /Font /Subtype /TrueType /BaseFont /ABCDEF+Plain /FirstChar 32 /LastChar 126 "
+    b"/Widths [" + b" ".join([b"500"] * 95) + b"] /Encoding /WinAnsiEncoding "
+    b"/FontDescriptor << /Type /FontDescriptor /FontName /ABCDEF+Plain /Flags 32 "
+    b"/FontBBox [0 -200 1000 800] /ItalicAngle 0 /Ascent 800 /Descent -180 /StemV 80 >> >>"
+)
+_DRAWING = (
+    b"BT /F1 12 Tf 20 150 Td (Ab 1,2) Tj ET "
+    b"BT 10 0 0 10 40 120 Tm /F1 1 Tf (Scaled) Tj ET "
+    b"BT 0 1 -1 0 250 40 Tm /F1 9 Tf (Up) Tj ET "
+    b"q 2 0 0 2 10 10 cm 0 0 m 50 0 l S 5 5 20 10 re f 0 20 m 10 30 20 30 30 20 c S Q "
+    b"q 1 0 0 1 30 0 cm /X1 Do Q"
+)
+_FORM = b"0 0 m 0 40 l S BT /F1 8 Tf 2 2 Td (F) Tj ET"
+
+
+def _drawing(mediabox: bytes, rotate: int) -> bytes:
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 100 100] /Matrix [1 0 0 1 5 5] "
+    form += b"/Resources << /Font << /F1 5 0 R >> >> /Length %d >>\nstream\n%s\nendstream" % (
+        len(_FORM),
+        _FORM,
+    )
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox %s /Rotate %d /Contents 4 0 R " % (
+        mediabox,
+        rotate,
+    )
+    page += b"/Resources << /Font << /F1 5 0 R >> /XObject << /X1 6 0 R >> >> >>"
+    stream = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(_DRAWING), _DRAWING)
+    catalog = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
+    return _pdf([*catalog, page, stream, _PLAIN_FONT, form])
+
+
+_COMPARED = {
+    "char": ("text", "x0", "x1", "top", "bottom", "doctop", "size", "upright"),
+    "line": ("x0", "x1", "top", "bottom"),
+    "rect": ("x0", "x1", "top", "bottom"),
+    "curve": ("x0", "x1", "top", "bottom", "pts"),
+}
+
+
+def _same(mine: Any, theirs: Any) -> bool:
+    if isinstance(theirs, (list, tuple)):
+        return len(mine) == len(theirs) and all(map(_same, mine, theirs))
+    if isinstance(theirs, float | int) and not isinstance(theirs, bool):
+        return abs(mine - theirs) < 0.01
+    return bool(mine == theirs)
+
+
+@pytest.mark.parametrize(
+    ("mediabox", "rotate"),
+    [(b"[0 0 300 200]", 0), (b"[10 20 310 220]", 0), (b"[10 20 310 220]", 90)]
+    + [(b"[0 0 300 200]", 180), (b"[0 0 300 200]", 270)],
+)
+def test_pdfium_objects_are_the_objects_pdfminer_reads(
+    tmp_path: Path, mediabox: bytes, rotate: int
+) -> None:
+    """Glyphs in scaled, rotated and form text, lines, rects and curves under `cm`."""
+    path = tmp_path / "drawing.pdf"
+    path.write_bytes(_drawing(mediabox, rotate))
+    with pdfplumber.open(path) as pdf, pdfium.PdfDocument(path) as doc:
+        page = pdf.pages[0]
+        mine = PdfiumObjectsPage(page, read_page(doc[0], shapes=True)).objects
+        for kind, keys in _COMPARED.items():
+            ours = sorted(mine.get(kind, []), key=lambda o: (round(o["top"]), round(o["x0"])))
+            theirs = sorted(page.objects.get(kind, []), key=lambda o: (round(o["top"]), o["x0"]))
+            assert len(ours) == len(theirs) > 0, kind
+            for a, b in zip(ours, theirs, strict=True):
+                assert all(_same(a[k], b[k]) for k in keys), (kind, a, b)
+
+
+def test_font_descents_are_read_as_pdfminer_reads_them(tmp_path: Path) -> None:
+    """The descriptor's /Descent (0 stays 0: pdfium would take the embedded font's own), the
+    AFM value of a standard font, a Type0 font's descendant, fonts of a form XObject."""
+    zero = _PLAIN_FONT.replace(b"-180", b"0").replace(b"ABCDEF+Plain", b"GHIJKL+Zero")
+    type0 = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /MNOPQR+Hei-Identity-H /Encoding /Identity-H "
+        b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 /BaseFont /MNOPQR+Hei "
+        b"/FontDescriptor << /Type /FontDescriptor /FontName /MNOPQR+Hei /Descent 120 >> >>] >>"
+    )
+    form = b"<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] /Length 0 /Resources "
+    form += b"<< /Font << /F9 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+    form += b"\nstream\n\nendstream"
+    resources = b"<< /Font << /F1 5 0 R /F2 6 0 R /F3 7 0 R >> /XObject << /X1 8 0 R >> >>"
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(_one_page(b"", resources, _PLAIN_FONT, zero, type0, form))
+    with pdfplumber.open(path) as pdf:
+        descents = font_descents(pdf.pages[0].page_obj.resources)
+    assert descents == {
+        "ABCDEF+Plain": -0.18,
+        "Plain": -0.18,
+        "GHIJKL+Zero": 0.0,
+        "Zero": 0.0,
+        "MNOPQR+Hei-Identity-H": -0.12,
+        "Hei-Identity-H": -0.12,
+        "MNOPQR+Hei": -0.12,
+        "Hei": -0.12,
+        "Helvetica": -0.207,
+    }

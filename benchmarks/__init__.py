@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.extract` times and scores the PDF extractor."""
