@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from expectations import sql_categories, sql_cross, sql_document, sql_lines
+from expectations import (
+    sql_catalogue,
+    sql_categories,
+    sql_cross,
+    sql_document,
+    sql_lines,
+    sql_narrative,
+    sql_perf,
+)
 from expectations.sql_subjects import grand, hierarchy, row_sum
 
 Severity = Literal["error", "warning", "info"]
@@ -289,6 +297,88 @@ CHECKS: tuple[Check, ...] = (
         "决算单位构成无重复且与所述数量一致",
         "member units have no duplicates and match the stated count",
         sql_document.UNIT_LIST, tolerance="exact",
+    ),
+    Check(
+        "doc.subject_codes", "warning", (),
+        "每个科目编码是当年有效的科目（或科目对照表所列），且所印名称与科目目录一致",
+        "every code is a known subject of that year (or declared by the crosswalk) and its "
+        "printed name matches the catalogue",
+        sql_catalogue.SUBJECT_CODES, tolerance="exact",
+    ),
+    # -- the narrative (情况说明) against the tables and itself
+    Check(
+        "narrative.totals", "warning", ("narrative",),
+        "说明所述收支总计、收入合计、支出合计、财政拨款收支总计、一般公共预算财政拨款支出、"
+        "基本支出（人员经费、公用经费）、三公经费预算数和决算数等 = 报表",
+        "stated totals (收支总计, 收入合计, 支出合计, 财政拨款收支总计, 一般公共预算财政拨款支出, "
+        "基本支出, 人员经费, 公用经费, 三公 budget and actual, …) = the tables",
+        sql_narrative.TOTALS,
+    ),
+    Check(
+        "narrative.shares", "warning", ("narrative",),
+        "说明所述占比（占…%）= 按报表计算的占比（保留两位小数，容差0.01个百分点）",
+        "stated shares (占…%) = computed shares, rounded to 0.01, within 0.01 percentage point",
+        sql_narrative.SHARES,
+    ),
+    Check(
+        "narrative.items", "warning", ("narrative", "gpb_expenditure"),
+        "说明逐项所列决算数 = 一般公共预算财政拨款支出决算表；"
+        "完成年初预算的x% = 决算数 / 年初预算数",
+        "each itemised 类/款/项 决算数 = gpb_expenditure; stated completion rate = 决算 / 年初预算",
+        sql_narrative.ITEMS,
+    ),
+    Check(
+        "narrative.empty_tables", "warning", ("gov_fund", "state_capital"),
+        "空的政府性基金、国有资本经营预算表注明无数据，且说明所述一致",
+        "an empty gov_fund / state_capital table carries its no-data statement, and the "
+        "narrative says the same",
+        sql_narrative.EMPTY_TABLES, tolerance="exact",
+    ),
+    Check(
+        "narrative.yoy_rate", "warning", ("narrative",),
+        "说明所述增长率 = 增减额 / (本年数 − 增减额)",
+        "each stated growth rate = its stated change / (this year − change)",
+        sql_narrative.YOY_RATE,
+    ),
+    Check(
+        "narrative.yoy", "warning", ("narrative", "prior_year"),
+        "说明所述与上年相比的增减额和增长率 = 本部门上年决算公开的数",
+        "stated changes and growth rates against the prior year = the prior year's disclosure "
+        "of the same department",
+        sql_narrative.YOY,
+    ),
+    # -- across the years of one department ("prior_year": the same department's document of
+    # the preceding year in the build database, latest version)
+    Check(
+        "year.carryover", "warning", ("summary", "prior_year"),
+        "年初结转和结余（本年）= 年末结转和结余（上年）",
+        "opening carry-over (year N) = closing carry-over (year N−1)",
+        sql_narrative.CARRYOVER,
+    ),
+    Check(
+        "year.stated_prior", "warning", ("narrative", "prior_year"),
+        "说明所述上年数 = 本部门上年决算公开的数",
+        "prior-year figures stated in year N's narrative = year N−1's figures",
+        sql_narrative.STATED_PRIOR,
+    ),
+    # -- performance self-evaluation (部门整体 / 项目支出绩效自评情况表)
+    Check(
+        "perf.execution_rate", "warning", ("perf_department", "perf_project"),
+        "绩效自评表：执行率 = 全年执行数 / 全年预算数",
+        "self-evaluation: execution rate = executed / annual budget",
+        sql_perf.EXECUTION_RATE,
+    ),
+    Check(
+        "perf.execution_score", "warning", ("perf_department", "perf_project"),
+        "绩效自评表：预算执行得分 = 分值 × min(执行率, 1)",
+        "self-evaluation: budget execution score = weight × min(execution rate, 1)",
+        sql_perf.EXECUTION_SCORE,
+    ),
+    Check(
+        "perf.total_score", "warning", ("perf_department", "perf_project"),
+        "绩效自评表：总分 = Σ 指标得分 + 预算执行得分",
+        "self-evaluation: total score = Σ indicator scores + budget execution score",
+        sql_perf.TOTAL_SCORE,
     ),
 )
 

@@ -4,6 +4,8 @@ A reader (text dump, DOCX, XLSX) turns its file into `Item`s in reading order: `
 paragraph, `GridRow` for a table row (one text per grid column). `build_document` splits
 the stream into sections by table title, reads each section's header by column meaning and
 its rows into IR rows, and finds the document facts (department, year, unit, member units).
+The performance self-evaluation tables go to `extractors.performance`, the text lines to
+`extractors.narrative` (the figures stated in the narrative).
 
 Tables are recognised by their title (catalogue title aliases), never by printed numbers
 such as 公开01表, and read by column meaning (catalogue column aliases), never by position.
@@ -25,8 +27,10 @@ from extractors.catalogue import (
     match_table_title,
     normalise,
 )
-from extractors.ir import Cell, Document, Row, Side, Table, Unit
+from extractors.ir import Cell, Document, PerfEvaluation, PerfScope, Row, Side, Table, Unit
+from extractors.narrative import add_narrative
 from extractors.numbers import is_amount_text, parse_amount, parse_count, parse_number
+from extractors.performance import performance_from_grid
 
 Format = Literal["txt", "docx", "xlsx"]
 
@@ -45,6 +49,7 @@ _UNIT = re.compile(r"单位[:：]\s*(万元|元)")
 _DEPARTMENT = re.compile(r"^(?:部门|部门名称|单位名称|编制单位|预算单位)[:：]\s*(\S+)")
 _HEADING_DEPARTMENT = re.compile(r"^(\S+?)(?:\d{4}年度?)?(?:部门决算|单位决算|决算|概况)$")
 _YEAR = re.compile(r"(\d{4})\s*年度")
+_BARE_YEAR = re.compile(r"\d{4}年度?")
 _STATED_COUNT = re.compile(r"单位共\s*([\d一二三四五六七八九十两]+)\s*个")
 _UNIT_LIST_ANCHOR = re.compile(r"二级预算单位|所属单位|决算单位构成|单位共\s*\S{1,3}\s*个")
 _NUMBERED = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\d{1,3}[)）])\s*(\S.*)$")
@@ -62,6 +67,7 @@ _FUND_SUFFIX = {
     "state_capital_appropriation": "state_capital",
 }
 _BALANCE_LINES = frozenset({"opening_balance", "closing_balance"})
+_PERF_SCOPES: dict[str, PerfScope] = {"perf_department": "department", "perf_project": "project"}
 
 
 # --- the input --------------------------------------------------------------------------
@@ -618,9 +624,15 @@ def _department(meta: list[str], items: Sequence[Item]) -> str | None:
     found = _most_common(named)
     if found:
         return found
-    for item in items[:20]:
-        if isinstance(item, Text) and (m := _HEADING_DEPARTMENT.match(normalise(item.text))):
-            return m.group(1)
+    texts = [normalise(item.text) for item in items[:20] if isinstance(item, Text)]
+    for i, text in enumerate(texts):
+        if m := _HEADING_DEPARTMENT.match(text):
+            if not _BARE_YEAR.fullmatch(m.group(1)):
+                return m.group(1)
+            # A cover that breaks the name and "2023年度部门决算" over two lines.
+            before = next((t for t in reversed(texts[:i]) if t), None)
+            if before and not any(ch.isdigit() for ch in before):
+                return before
     return None
 
 
@@ -673,7 +685,8 @@ def build_document(
     items: Sequence[Item], *, source_path: str, sha256: str, fmt: Format, pages: int | None
 ) -> Document:
     """The IR of a disclosure read as a stream of paragraphs and table rows."""
-    sections = [s for s in _sections(items) if s.key in _PARSERS]
+    found = _sections(items)
+    sections = [s for s in found if s.key in _PARSERS]
     meta = [text for section in sections for text in _meta_texts(section)]
     year = _fiscal_year(meta, items)
     unit = _document_unit(sections)
@@ -695,4 +708,24 @@ def build_document(
             continue
         table = _parse_section(section, year, unit or "万元", document.warnings)
         document.tables.append(table)
+    document.evaluations = _evaluations(found, unit or "万元")
+    texts = [item for item in items if isinstance(item, Text)]
+    add_narrative(document, [(t.text, t.page) for t in texts], locations=[t.at for t in texts])
     return document
+
+
+def _evaluations(sections: list[_Section], unit: Unit) -> list[PerfEvaluation]:
+    """The performance self-evaluation tables (extractors.performance)."""
+    evaluations = []
+    for section in sections:
+        scope = _PERF_SCOPES.get(section.key)
+        rows = section.rows
+        if scope is None or not rows:
+            continue
+        evaluation = performance_from_grid(
+            [row.cells for row in rows], rows[0].page, row_pages=[row.page for row in rows],
+            scope=scope, unit=unit, location=section.at,
+        )
+        if evaluation is not None:
+            evaluations.append(evaluation)
+    return evaluations

@@ -7,6 +7,10 @@ downstream reads a source file again.
 Amounts are kept as printed: `Decimal` in the table's printed unit (万元 or 元). `None`
 means the cell was printed as zero (`0`, `0.00`, `-`, `—`) or left blank; `raw` keeps the
 printed text so a person can compare.
+
+Besides the tables a document carries the figures stated in its narrative (`Statement`, see
+`extractors.narrative`) and its performance self-evaluations (`PerfEvaluation`, see
+`extractors.performance`), each with its page or, for page-less formats, its location.
 """
 
 from __future__ import annotations
@@ -78,6 +82,84 @@ class PageInfo:
     chars: int
 
 
+# --- the narrative (情况说明) and the performance self-evaluations ----------------------
+
+StatedUnit = Literal["万元", "元", "%", "count"]
+# amount: a figure; share / completion: a percentage of `base` (占…%, 完成预算的…%); change /
+# growth: against the prior year (signed: 减少 / 下降 negative); prior: the prior year's figure;
+# count: 辆, 个, 人次 …; empty: the table of `key` has no data (value None).
+Measure = Literal["amount", "share", "completion", "change", "growth", "prior", "count", "empty"]
+PerfScope = Literal["department", "project"]
+
+
+@dataclass
+class Statement:
+    """One figure stated in the narrative, as printed, with the sentence it is in."""
+
+    section: str  # the heading it is printed under
+    key: str  # what it is: the vocabulary of extractors.narrative_vocab
+    measure: Measure
+    value: Decimal | None  # as printed; None for an `empty` statement
+    unit: StatedUnit | None
+    raw: str  # the printed figure (or the phrase of an `empty` statement)
+    sentence: str
+    page: int | None
+    location: str | None  # for page-less formats: "line 2960", "paragraph 40"
+    paragraph: int  # statements of one paragraph (one itemised 项) share it
+    subject: str | None = None  # item: 类/款/项 names as printed; gpb_class: the class name
+    subject_code: str | None = None  # item (7 digits) or class (3 digits)
+    base: str | None = None  # share / completion: the key of the whole
+    reason: str | None = None  # item: the stated reason for 决算 differing from 年初预算
+
+
+@dataclass
+class PerfFunds:
+    """A funds line of a self-evaluation table (年度资金总额, 财政拨款, …), as printed."""
+
+    line_key: str  # funds_total, funds_fiscal, funds_special, funds_unit, funds_other
+    label: str
+    page: int | None
+    initial_budget: Decimal | None = None  # 年初预算数, in the evaluation's unit
+    annual_budget: Decimal | None = None  # 全年预算数
+    executed: Decimal | None = None  # 全年执行数
+    weight: Decimal | None = None  # 分值
+    execution_rate: Decimal | None = None  # 执行率, percent as printed (3.25 for "3.25 %")
+    score: Decimal | None = None  # 得分
+    raw: dict[str, str] = field(default_factory=dict)  # column key -> printed text
+
+
+@dataclass
+class PerfIndicator:
+    level1: str | None  # 一级指标 (carried down over a merged cell); 资金管理情况 lines too
+    level2: str | None
+    name: str  # 三级指标
+    target: str | None  # 年度指标值 (情况说明 for 资金管理情况)
+    actual: str | None  # 实际完成值
+    weight: Decimal | None  # 分值
+    score: Decimal | None  # 得分
+    deviation: str | None  # 偏差度 as printed
+    note: str | None  # 偏差原因分析及改进措施
+    page: int | None
+    score_raw: str = ""
+
+
+@dataclass
+class PerfEvaluation:
+    """One 部门整体 / 项目支出绩效自评情况表."""
+
+    scope: PerfScope
+    item_name: str | None  # the department or project name printed in the table
+    unit: Unit
+    pages: list[int]
+    location: str | None
+    funds: list[PerfFunds] = field(default_factory=list)
+    indicators: list[PerfIndicator] = field(default_factory=list)
+    total_weight: Decimal | None = None  # 总分 row: 分值 (100)
+    total_score: Decimal | None = None  # 总分 row: 得分
+    total_raw: str = ""
+    total_page: int | None = None
+
+
 @dataclass
 class Document:
     source_path: str
@@ -92,6 +174,8 @@ class Document:
     stated_unit_count: int | None = None
     page_info: list[PageInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    evaluations: list[PerfEvaluation] = field(default_factory=list)
 
     def table(self, key: str) -> Table | None:
         for table in self.tables:
@@ -154,7 +238,27 @@ def document_from_json(data: dict[str, Any]) -> Document:
         )
         for t in data["tables"]
     ]
-    scalars = {k: v for k, v in data.items() if k not in ("tables", "page_info")}
+    lists = ("tables", "page_info", "statements", "evaluations")
+    scalars = {k: v for k, v in data.items() if k not in lists}
     return Document(
-        **scalars, tables=tables, page_info=[PageInfo(**p) for p in data["page_info"]]
+        **scalars,
+        tables=tables,
+        page_info=[PageInfo(**p) for p in data["page_info"]],
+        statements=[
+            Statement(**{**s, "value": amount(s["value"])}) for s in data.get("statements", [])
+        ],
+        evaluations=[_evaluation(e) for e in data.get("evaluations", [])],
     )
+
+
+def _evaluation(data: dict[str, Any]) -> PerfEvaluation:
+    def decimals(record: dict[str, Any], *names: str) -> dict[str, Any]:
+        return {**record, **{n: None if record[n] is None else Decimal(record[n]) for n in names}}
+
+    money = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
+    scalars = decimals(data, "total_weight", "total_score")
+    scalars.update(
+        funds=[PerfFunds(**decimals(f, *money)) for f in data["funds"]],
+        indicators=[PerfIndicator(**decimals(i, "weight", "score")) for i in data["indicators"]],
+    )
+    return PerfEvaluation(**scalars)

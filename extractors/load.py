@@ -1,18 +1,20 @@
 """Write extracted documents into the build database's `raw` schema.
 
-Three long tables: one row per document, per table and per printed cell. Values are bound
-as parameters (DataFrames), never formatted into SQL text.
+Three long tables: one row per document, per table and per printed cell (and the narrative
+and performance tables of `load_narrative`). Values are bound as parameters (DataFrames),
+never formatted into SQL text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import duckdb
 import pandas as pd
 
 from extractors.ir import UNIT_MULTIPLIER, UNIT_PRECISION, Document
+from extractors.load_narrative import create_narrative_schema, load_narrative
 
 RAW_DDL = """
 create schema if not exists raw;
@@ -31,7 +33,7 @@ create or replace table raw.documents (
     stated_unit_count integer,
     warnings varchar[],
     extraction_error varchar,          -- set when the file could not be read
-    loaded_at timestamp with time zone not null
+    loaded_at timestamp with time zone not null  -- bytes first seen: orders versions
 );
 create or replace table raw.tables (
     document_id varchar not null,
@@ -64,19 +66,25 @@ create or replace table raw.cells (
 
 def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
+    create_narrative_schema(con)
 
 
 def load_documents(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[Document],
     failures: Iterable[tuple[str, str, str]] = (),
+    loaded_at: Mapping[str, datetime] | None = None,
 ) -> int:
     """Insert documents, and files that failed extraction as (path, sha256, error).
 
+    `loaded_at` maps a content hash to when it was first seen, the order of a
+    department-year's versions; a document without an entry is stamped with the current time.
     Returns the number of cells written.
     """
     now = datetime.now(UTC)
+    stamps = loaded_at or {}
     doc_rows, table_rows, cell_rows = [], [], []
+    documents = list(documents)
     for doc in documents:
         unit = doc.unit or "万元"
         doc_rows.append(
@@ -95,7 +103,7 @@ def load_documents(
                 "stated_unit_count": doc.stated_unit_count,
                 "warnings": doc.warnings,
                 "extraction_error": None,
-                "loaded_at": now,
+                "loaded_at": stamps.get(doc.sha256, now),
             }
         )
         for table in doc.tables:
@@ -148,13 +156,14 @@ def load_documents(
                 "stated_unit_count": None,
                 "warnings": [],
                 "extraction_error": error,
-                "loaded_at": now,
+                "loaded_at": stamps.get(sha256, now),
             }
         )
     _insert(con, "raw.documents", pd.DataFrame(doc_rows))
     _insert(con, "raw.tables", pd.DataFrame(table_rows))
     columns = [c[0] for c in con.execute("describe raw.cells").fetchall()]
     _insert(con, "raw.cells", pd.DataFrame(cell_rows, columns=columns))
+    load_narrative(con, documents)
     return len(cell_rows)
 
 

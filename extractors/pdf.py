@@ -29,6 +29,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extractors import catalogue
 from extractors.ir import Document, ExtractionError, PageInfo, Table, Unit
+from extractors.narrative import add_narrative, page_lines
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
 from extractors.pdf_crosscheck import unconfirmed_figures
 from extractors.pdf_grid import Grid, grid_from_table, same_structure
@@ -118,6 +119,7 @@ class _Scan:
     front_texts: list[str] = field(default_factory=list)  # pages before the first table
     headings: list[str] = field(default_factory=list)  # text printed above tables
     page_texts: dict[int, str] = field(default_factory=dict)  # pdfium's text of table pages
+    all_texts: dict[int, str] = field(default_factory=dict)  # pdfium's text of every text page
     warnings: list[str] = field(default_factory=list)
     open_chain: _Chain | None = None
     open_units: list[Grid] | None = None
@@ -177,6 +179,7 @@ def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
         if info.status != "empty":
             scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
         return  # an empty page does not end a table that continues after it
+    scan.all_texts[info.page] = read.text
     _page_text(read.text, scan)
     if not read.path_objects or _is_contents(read.text):  # nothing ruled, or a 目录
         scan.open_chain = scan.open_units = None
@@ -289,7 +292,7 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
     _check_tables(found, warnings)
     warnings.extend(unconfirmed_figures(found, scan.page_texts))
     members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
-    return Document(
+    document = Document(
         source_path=str(path),
         sha256=sha256,
         format="pdf",
@@ -303,6 +306,10 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
         page_info=scan.page_info,
         warnings=warnings,
     )
+    # The narrative: every page's text in page order (pages not read stay blank).
+    texts = [scan.all_texts.get(number, "") for number in range(1, page_count + 1)]
+    add_narrative(document, page_lines(texts))
+    return document
 
 
 def _document_unit(scan: _Scan) -> Unit | None:

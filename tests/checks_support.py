@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
+from narrative_support import evaluation, narrative
 
 from extractors.ir import Cell, Document, Row, Side, Table
 from extractors.load import create_raw_schema, load_documents
@@ -226,7 +227,7 @@ def clean_document(name: str, with_funds: bool = True) -> Document:
                     {i.code: i.state_capital for i in items if i.state_capital}),
         _three_public(),
     ]
-    return Document(
+    document = Document(
         source_path=f"/inbox/{name}.txt",
         sha256=name,
         format="txt",
@@ -238,6 +239,9 @@ def clean_document(name: str, with_funds: bool = True) -> Document:
         member_units=list(MEMBER_UNITS),
         stated_unit_count=len(MEMBER_UNITS),
     )
+    document.statements = narrative(document)
+    document.evaluations = [evaluation()]
+    return document
 
 
 def _summary(items: list[Item], classes: list[str]) -> Table:
@@ -427,6 +431,10 @@ def drop_table(doc: Document, table_key: str) -> None:
 
 # -- build database
 
+# the staging models the narrative, performance and cross-year checks read
+NARRATIVE_MODELS = ("stg_documents", "stg_narrative_statements", "stg_perf_evaluations",
+                    "stg_perf_funds", "stg_perf_indicators")
+
 
 def build_database(
     path: Path,
@@ -437,7 +445,7 @@ def build_database(
     with duckdb.connect(str(path)) as con:
         create_raw_schema(con)
         load_documents(con, documents, failures)
-    dbt(path, "run", "--select", "stg_cells")
+    dbt(path, "run", "--select", "stg_cells", *NARRATIVE_MODELS)
 
 
 def dbt(path: Path, *arguments: str) -> None:

@@ -378,3 +378,12 @@ def test_parse_amount_rejects_text(raw: str) -> None:
 )
 def test_parse_count_digits_and_chinese_numerals(text: str, count: int | None) -> None:
     assert parse_count(text) == count
+
+
+def test_cover_with_name_and_year_on_separate_lines_names_the_department() -> None:
+    from extractors.flow import Text, build_document
+
+    items = [Text("上海市虹口区财政局", "line 1"), Text("2023年度部门决算", "line 2")]
+    document = build_document(items, source_path="cover.txt", sha256="0", fmt="txt", pages=None)
+    assert document.department_name == "上海市虹口区财政局"
+    assert document.fiscal_year == 2023
