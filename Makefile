@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 	@touch $(STAMP)
 
 demo: setup
-	$(VENV)/bin/juesuan run
+	$(VENV)/bin/juesuan demo
 
 test: setup
 	$(VENV)/bin/pytest -q

@@ -266,14 +266,30 @@ def _padded(cells: list[str], width: int) -> list[str]:
     return cells + [""] * (width - len(cells))
 
 
-def _spread(row: GridRow, width: int) -> list[str]:
+def _spread(row: GridRow, width: int, starts: frozenset[int] = frozenset()) -> list[str]:
     """Each column's spanning header text: the merged cell covering it, else its own text,
-    else (a blank) the text to its left, as a header printed once over its span."""
+    else (a blank) the text to its left, as a header printed once over its span. A span
+    stays inside its parent's: a blank does not inherit across a column where a header row
+    above starts a new cell (`starts`)."""
     out, last = [], ""
     for c, text in enumerate(_padded(row.cells, width)):
-        last = row.merged.get(c, text or last)
+        if c in row.merged:
+            last = row.merged[c]
+        elif text or c in starts:
+            last = text
         out.append(last)
     return out
+
+
+def _spread_rows(header: list[GridRow], width: int) -> list[list[str]]:
+    """`_spread` of every header row, each bounded by the cells the rows above start."""
+    filled: list[list[str]] = []
+    starts: set[int] = set()
+    for row in header:
+        filled.append(_spread(row, width, frozenset(starts)))
+        cells = _padded(row.cells, width)
+        starts |= {c for c in range(width) if cells[c]}
+    return filled
 
 
 def _meaning(table_key: str, header: str, parent: str) -> str | None:
@@ -293,7 +309,7 @@ def _meaning(table_key: str, header: str, parent: str) -> str | None:
 
 def _columns(table_key: str, header: list[GridRow], width: int) -> list[_Column]:
     grid = [_padded(row.cells, width) for row in header]
-    filled = [_spread(row, width) for row in header]
+    filled = _spread_rows(header, width)
     columns: list[_Column] = []
     block, block_has_values = 0, False
     for c in range(width):
@@ -595,6 +611,9 @@ def _parse_section(section: _Section, year: int | None, unit: Unit, warnings: li
     header, data = _split_header(body)
     width = max((len(row.cells) for row in body), default=0)
     data = [GridRow(_padded(row.cells, width), row.at, row.page) for row in data]
+    if not data and section.key == "three_public" and header:
+        # Printed with no figures (its data line all blank): budget and actual still exist.
+        data = [GridRow([""] * width, header[-1].at, header[-1].page)]
     columns = _columns(section.key, header, width)
     table.rows = _PARSERS[section.key](_Context(section.key, year, data, columns, warnings))
     if not any(cell.value is not None for row in table.rows for cell in row.cells):
@@ -656,6 +675,11 @@ def _member_units(items: Sequence[Item]) -> tuple[list[str], int | None]:
             if names:
                 return names, count
     return [], count
+
+
+def listed_member_units(lines: Iterable[str]) -> list[str]:
+    """Member units listed as numbered lines under 决算单位构成 in running text."""
+    return _member_units([Text(line.strip(), "") for line in lines if line.strip()])[0]
 
 
 def _listed_names(items: Sequence[Item]) -> list[str]:

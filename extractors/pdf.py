@@ -6,9 +6,10 @@ become pdfplumber pages, their objects from pdfium (`pdf_objects`) or, with
 `object_source="pdfminer"`, from pdfminer's interpreter; those with ruling lines are searched
 for tables (pdfplumber's "lines" strategy). A ruled table is recognised by the title printed
 above it (`catalogue.match_table_title`); a ruled table with no title and the same columns as
-the table before it continues that table. Header rows are read by meaning (`pdf_columns`),
-lines become IR rows per table grain (`pdf_tables`), and every figure is confirmed against
-pdfium's text of its page (`pdf_crosscheck`).
+the table before it (or some of them merged, their edges in the same places) continues that
+table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per table grain
+(`pdf_tables`), and every figure is confirmed against pdfium's text of its page
+(`pdf_crosscheck`).
 """
 
 from __future__ import annotations
@@ -28,11 +29,20 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extractors import catalogue
-from extractors.ir import Document, ExtractionError, PageInfo, Table, Unit
+from extractors.flow import listed_member_units
+from extractors.ir import (
+    Document,
+    ExtractionError,
+    PageInfo,
+    PerfEvaluation,
+    PerfScope,
+    Table,
+    Unit,
+)
 from extractors.narrative import add_narrative, page_lines
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
 from extractors.pdf_crosscheck import unconfirmed_figures
-from extractors.pdf_grid import Grid, grid_from_table, same_structure
+from extractors.pdf_grid import Grid, fitted_to, grid_from_table, same_structure
 from extractors.pdf_meta import (
     empty_statement,
     find_department,
@@ -46,6 +56,7 @@ from extractors.pdf_objects import PdfiumObjectsPage
 from extractors.pdf_pdfium import PdfiumPage, read_page
 from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
+from extractors.performance import performance_from_grid
 
 CANONICAL_TABLES = (
     "summary",
@@ -58,6 +69,7 @@ CANONICAL_TABLES = (
     "state_capital",
     "three_public",
 )
+_PERF_SCOPES: dict[str, PerfScope] = {"perf_department": "department", "perf_project": "project"}
 PageStatus = Literal["text", "needs_ocr", "garbled", "empty"]
 ObjectSource = Literal["pdfium", "pdfminer"]
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, not even across documents
@@ -248,8 +260,16 @@ def _place(grid: Grid, above: list[_TextLine], below: list[_TextLine], scan: _Sc
     tolerance = scan.settings.column_tolerance
     chain = scan.open_chain
     continued = chain and same_structure(chain.grids[-1], grid, tolerance)
-    if chain and continued and (title is None or title[0] == chain.key):  # title repeated: 续
+    repeated = bool(chain and title and title[0] == chain.key and title[0] not in _PERF_SCOPES)
+    if chain and continued and (title is None or repeated):  # title repeated: 续
         chain.grids.append(grid)
+        chain.notes.append(note)
+        return
+    fitted = None
+    if chain and title is None and grid.n_cols > 1 and not has_unit_name_header(grid):
+        fitted = fitted_to(chain.grids[-1], grid, tolerance)
+    if chain and fitted is not None:  # continued with columns merged (a totals line)
+        chain.grids.append(fitted)
         chain.notes.append(note)
         return
     if title is not None:
@@ -287,11 +307,18 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
     year = find_year([scan.cover or "", *texts])
     unit = _document_unit(scan)
     warnings = list(scan.warnings)
-    tables = [_table(chain, year, unit or "万元", warnings) for chain in scan.chains]
+    tables = [
+        _table(chain, year, unit or "万元", warnings)
+        for chain in scan.chains
+        if chain.key not in _PERF_SCOPES
+    ]
     found = [table for table in tables if table is not None]
     _check_tables(found, warnings)
     warnings.extend(unconfirmed_figures(found, scan.page_texts))
     members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
+    if not members:  # listed as numbered lines (1.许昌市…) rather than in a table
+        lines = (line for text in scan.front_texts for line in text.splitlines())
+        members = listed_member_units(lines)
     document = Document(
         source_path=str(path),
         sha256=sha256,
@@ -305,11 +332,34 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
         stated_unit_count=find_stated_count(scan.front_texts),
         page_info=scan.page_info,
         warnings=warnings,
+        evaluations=_evaluations(scan.chains, unit or "万元"),
     )
     # The narrative: every page's text in page order (pages not read stay blank).
     texts = [scan.all_texts.get(number, "") for number in range(1, page_count + 1)]
     add_narrative(document, page_lines(texts))
     return document
+
+
+def _evaluations(chains: list[_Chain], unit: Unit) -> list[PerfEvaluation]:
+    """The performance self-evaluation tables (`extractors.performance`): each grid row as
+    one text per column, a merged cell's text in its first column."""
+    evaluations = []
+    for chain in chains:
+        scope = _PERF_SCOPES.get(chain.key)
+        if scope is None:
+            continue
+        rows = [
+            ([grid.origin_text(r, c) or "" for c in range(grid.n_cols)], grid.page)
+            for grid in chain.grids
+            for r in range(len(grid.slots))
+        ]
+        evaluation = performance_from_grid(
+            [cells for cells, _ in rows], chain.grids[0].page,
+            row_pages=[page for _, page in rows], scope=scope, unit=chain.unit or unit,
+        )
+        if evaluation is not None:
+            evaluations.append(evaluation)
+    return evaluations
 
 
 def _document_unit(scan: _Scan) -> Unit | None:

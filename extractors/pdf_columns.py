@@ -200,11 +200,24 @@ def read_lines(grid: Grid, layout: Layout, first_row: int) -> list[Line]:
     keep_blank = layout.table_key == "three_public"
     lines: list[Line] = []
     for row in range(first_row, len(grid.slots)):
-        for number, block in enumerate(layout.blocks):
-            line = _read_line(grid, row, number, block, keep_blank)
-            if line is not None:
-                lines.append(line)
+        found = [_read_line(grid, row, number, block, keep_blank)
+                 for number, block in enumerate(layout.blocks)]
+        lines.extend(line for line in _merge_spans(found) if line is not None)
     return lines
+
+
+def _merge_spans(found: list[Line | None]) -> list[Line | None]:
+    """A label merged over its block's value columns (人员经费合计 printed across a half)
+    takes the figures of the next block's line when that line has no label of its own."""
+    for n in range(len(found) - 1):
+        this, following = found[n], found[n + 1]
+        if (
+            this is not None and following is not None
+            and (this.label or this.code) and not this.values
+            and not (following.label or following.code) and following.has_figures
+        ):
+            this.values, found[n + 1] = following.values, None
+    return found
 
 
 def _read_line(

@@ -118,3 +118,30 @@ def same_structure(first: Grid, then: Grid, tolerance: float) -> bool:
     return first.n_cols == then.n_cols and all(
         abs(a - b) <= tolerance for a, b in zip(first.col_x, then.col_x, strict=True)
     )
+
+
+def fitted_to(first: Grid, then: Grid, tolerance: float) -> Grid | None:
+    """`then` on the columns of `first`, when its column edges are a subset of first's and
+    both span the same width: a table continued with some columns merged (a totals line
+    printed as its own ruled table). None if the columns do not fit."""
+    bounds = (first.bbox[0] - then.bbox[0], first.bbox[2] - then.bbox[2])
+    if any(abs(delta) > tolerance for delta in bounds):
+        return None
+    matches = []
+    for x in then.col_x:
+        near = [j for j, edge in enumerate(first.col_x) if abs(edge - x) <= tolerance]
+        if not near:
+            return None
+        matches.append(near[0])
+    if matches != sorted(set(matches)) or matches[0] != 0:
+        return None
+    slots: list[list[Slot | None]] = []
+    for row in then.slots:
+        line: list[Slot | None] = []
+        for j in range(first.n_cols):
+            i = max(n for n, start in enumerate(matches) if start <= j)
+            slot = row[i]
+            origin = slot is not None and slot.origin and matches[i] == j
+            line.append(None if slot is None else Slot(slot.text, origin, slot.cell))
+        slots.append(line)
+    return Grid(then.page, then.bbox, list(first.col_x), slots)

@@ -1,10 +1,11 @@
-"""`juesuan`: run the pipeline, extract one file, prepare the dbt project."""
+"""`juesuan`: run the pipeline, fetch a manifest, extract one file, prepare the dbt project."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -54,23 +55,37 @@ def _configure(inbox: Path, home: Home) -> None:
 
 
 def run(inbox: Path, home: Home) -> bool:
-    """Run every asset once, in process, recorded in the home's Dagster instance."""
+    """One run of the pipeline job, in process, recorded in the home's Dagster instance: the
+    inbox's new content hashes become partitions and are extracted, then everything downstream
+    is rebuilt from the extraction cache (what the inbox sensor asks of `dagster dev`)."""
     _configure(inbox, home)
     if _manifest_stale():
         prepare()
     from dagster import DagsterInstance
 
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_defs
+    from orchestration.defs.documents import plan_refresh
+    from orchestration.defs.home import JuesuanHome
+    from orchestration.defs.schedules import PIPELINE_JOB, record_failed_run
 
-    job = defs.resolve_job_def("juesuan_pipeline")
+    juesuan = JuesuanHome(inbox=str(inbox), home=str(home.root))
+    defs = build_defs(juesuan)
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(
+        refresh = plan_refresh(juesuan, instance, defs.get_repository_def())
+        refresh.register(instance)
+        result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
             instance=instance,
+            tags=refresh.run_request.tags,
+            asset_selection=refresh.run_request.asset_selection,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
+        published = result.success or record_failed_run(instance, result.run_id, home)
     if not result.success:
-        message = f"run {result.run_id} failed; the previous warehouse stays published"
+        message = f"run {result.run_id} failed; " + (
+            "it published, a later step failed" if published
+            else "the previous warehouse stays published"
+        )
         print(message, file=sys.stderr)
         return False
     _print_outcome(home, result.run_id)
@@ -96,15 +111,94 @@ def _print_outcome(home: Home, run_id: str) -> None:
         print("  " + " | ".join("" if v is None else str(v) for v in row))
 
 
+def fetch(manifest: Path, inbox: Path | str | None) -> int:
+    """Download the manifest's rows into the inbox; 1 when a row failed."""
+    from orchestration.fetch import fetch_manifest
+
+    if inbox is None:
+        print("error: give --inbox or set JUESUAN_INBOX", file=sys.stderr)
+        return 2
+    outcomes = fetch_manifest(manifest, Path(inbox).resolve())
+    for outcome in outcomes:
+        if outcome.error:
+            print(f"line {outcome.line}: {outcome.url}: {outcome.error}", file=sys.stderr)
+        else:
+            print(f"line {outcome.line}: {outcome.path}")
+    failed = sum(1 for outcome in outcomes if outcome.error)
+    print(f"{len(outcomes) - failed} fetched, {failed} failed")
+    return 1 if failed else 0
+
+
+# The demo corpus: the bundled samples plus generated departments over three years, in every
+# format, with planted faults and broken files so the report has something to say.
+DEMO_CORPUS = {"departments": 12, "years": range(2022, 2025), "seed": 2026, "faults": 0.1,
+               "formats": ["pdf", "docx", "xlsx", "txt"]}
+
+
+def demo_inbox(home: Home) -> Path:
+    """Generate the demo corpus once under the home and lay out its inbox (documents only)."""
+    from synth import generate
+
+    inbox = home.root / "demo-inbox"
+    if inbox.is_dir() and any(inbox.iterdir()):
+        return inbox
+    corpus = home.root / "demo-corpus"
+    shutil.rmtree(corpus, ignore_errors=True)
+    print(f"generating the demo corpus under {corpus} ...", flush=True)
+    documents = generate(corpus, **DEMO_CORPUS)  # type: ignore[arg-type]
+    staging = inbox.with_name(inbox.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for path in [*documents, *SAMPLE_INBOX.iterdir()]:
+        shutil.copy2(path, staging / path.name)
+    staging.rename(inbox)
+    return inbox
+
+
+def report(home: Home, run_id: str, send: bool) -> int:
+    from orchestration.mail import MailConfigError
+    from orchestration.report import MailNotSent, report_command
+
+    try:
+        path = report_command(home, run_id, send)
+    except (LookupError, FileNotFoundError, MailConfigError, MailNotSent) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"report: {path}")
+    return 0
+
+
+HOME_HELP = "default: $JUESUAN_HOME or ./var"
+
+
+def _home(arg: Path | None) -> Home:
+    return Home((arg or Path(os.environ.get("JUESUAN_HOME", "var"))).resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["synth"]:  # the generator has its own options
+        from synth.cli import main as synth_main
+
+        return synth_main(argv[1:])
     parser = argparse.ArgumentParser(prog="juesuan", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     run_cmd = commands.add_parser("run", help="extract, check and publish the inbox")
     run_cmd.add_argument("--inbox", type=Path, default=None, help="default: bundled samples")
-    run_cmd.add_argument("--home", type=Path, default=None, help="default: $JUESUAN_HOME or ./var")
+    run_cmd.add_argument("--home", type=Path, default=None, help=HOME_HELP)
+    fetch_cmd = commands.add_parser("fetch", help="download a manifest's files into the inbox")
+    fetch_cmd.add_argument("--manifest", type=Path, required=True, help="CSV: url,department,year")
+    fetch_cmd.add_argument("--inbox", type=Path, default=None, help="default: $JUESUAN_INBOX")
     extract_cmd = commands.add_parser("extract", help="print one file's extraction as JSON")
     extract_cmd.add_argument("file", type=Path)
     commands.add_parser("prepare", help="parse the dbt project (writes its manifest)")
+    commands.add_parser("synth", help="generate a disclosure corpus (see `juesuan synth -h`)")
+    demo_cmd = commands.add_parser("demo", help="run on the samples plus a generated corpus")
+    demo_cmd.add_argument("--home", type=Path, default=None, help=HOME_HELP)
+    report_cmd = commands.add_parser("report", help="rewrite (and mail) a run's report")
+    report_cmd.add_argument("--run", default="latest", help="a run id, or latest")
+    report_cmd.add_argument("--send", action="store_true", help="mail it (once per run)")
+    report_cmd.add_argument("--home", type=Path, default=None, help=HOME_HELP)
     args = parser.parse_args(argv)
 
     if args.command == "prepare":
@@ -122,9 +216,15 @@ def main(argv: list[str] | None = None) -> int:
         json.dump(document.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
+    if args.command == "fetch":
+        return fetch(args.manifest, args.inbox or os.environ.get("JUESUAN_INBOX"))
+    if args.command == "report":
+        return report(_home(args.home), args.run, args.send)
+    if args.command == "demo":
+        home = _home(args.home)
+        return 0 if run(demo_inbox(home.ensure()), home) else 1
     inbox = (args.inbox or Path(os.environ.get("JUESUAN_INBOX", SAMPLE_INBOX))).resolve()
-    home = Home((args.home or Path(os.environ.get("JUESUAN_HOME", "var"))).resolve())
-    return 0 if run(inbox, home) else 1
+    return 0 if run(inbox, _home(args.home)) else 1
 
 
 if __name__ == "__main__":

@@ -1,31 +1,33 @@
-"""Inbox to extracted documents, with a cache keyed by content hash.
+"""The inbox, its index and the extraction cache.
 
-A file seen before (same bytes) is not extracted again; a file that fails is recorded with
-its error and the run goes on.
+`<home>/inbox-index.json` remembers each inbox file's size, mtime and content hash (an
+unchanged file is not hashed again) and, per content hash, when it was first seen and at
+which inbox paths: the first-seen time orders the versions of a department-year. A path's
+earlier contents stay versions of it while the path stays in the inbox; removing the file
+forgets them.
+
+The cache keeps one extraction per content hash: `<sha256>.json` for a document,
+`<sha256>.error.json` for a file that cannot be read. Both are written atomically.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
-import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from extractors.dispatch import extract_file, file_sha256
 from extractors.ir import Document, ExtractionError, document_from_json
 from orchestration.paths import Home
 
-log = logging.getLogger(__name__)
-
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
-
-
-@dataclass
-class IngestResult:
-    documents: list[Document] = field(default_factory=list)
-    failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, sha256, error
-    extracted: list[str] = field(default_factory=list)  # paths extracted in this run
-    cached: list[str] = field(default_factory=list)  # paths served from the cache
+INDEX_FILE = "inbox-index.json"
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -35,28 +37,142 @@ def inbox_files(inbox: Path) -> list[Path]:
     )
 
 
-def ingest(inbox: Path, home: Home, max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    result = IngestResult()
-    seen: set[str] = set()
-    for path in inbox_files(inbox):
-        sha256 = file_sha256(path)
-        if sha256 in seen:  # the same bytes dropped twice are one document
-            continue
-        seen.add(sha256)
-        cache = home.extracted_dir / f"{sha256}.json"
-        if cache.exists():
-            document = document_from_json(json.loads(cache.read_text(encoding="utf-8")))
-            document.source_path = str(path)
+@dataclass(frozen=True)
+class Version:
+    """A content hash to load, under a path that is in the inbox."""
+
+    sha256: str
+    path: Path
+    first_seen_at: datetime
+    current: bool  # the path holds these bytes now (else they were rewritten in place)
+
+
+@dataclass(frozen=True)
+class InboxScan:
+    files: dict[str, str]  # inbox path → sha256 of its bytes now
+    first_seen: dict[str, datetime]  # sha256 → when first seen, every hash ever seen
+    paths: dict[str, list[str]]  # sha256 → inbox paths that hold or held these bytes
+
+    def hashes(self) -> list[str]:
+        """The distinct contents of the inbox now, the earliest seen first."""
+        return sorted(set(self.files.values()), key=lambda sha: (self.first_seen[sha], sha))
+
+    def holders(self) -> dict[str, Path]:
+        """sha256 → a file of the inbox holding these bytes now."""
+        holders: dict[str, Path] = {}
+        for path, sha in sorted(self.files.items()):
+            holders.setdefault(sha, Path(path))
+        return holders
+
+    def versions(self) -> list[Version]:
+        """Every content hash held now or earlier by a path in the inbox, oldest first, under
+        the first path that held it (and holds it now, for the current contents)."""
+        versions = []
+        for sha, held_by in self.paths.items():
+            holding = [p for p in held_by if self.files[p] == sha]
+            if held_by:
+                path = (holding or held_by)[0]
+                versions.append(Version(sha, Path(path), self.first_seen[sha], bool(holding)))
+        return sorted(versions, key=lambda v: (v.first_seen_at, v.sha256))
+
+
+def scan_inbox(inbox: Path, home: Home) -> InboxScan:
+    """Hash the files that are new or changed since the last scan; update the index."""
+    with _locked_index(home) as index:
+        known: dict[str, dict[str, Any]] = index.setdefault("files", {})
+        hashes: dict[str, dict[str, Any]] = index.setdefault("hashes", {})
+        now = datetime.now(UTC).isoformat()
+        files: dict[str, dict[str, Any]] = {}
+        for path in inbox_files(inbox):
+            stat, key = path.stat(), str(path)
+            entry = known.get(key)
+            if entry and (entry["size"], entry["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns):
+                sha = entry["sha256"]
+            else:
+                sha = file_sha256(path)
+            files[key] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": sha}
+            seen = hashes.setdefault(sha, {"first_seen_at": now, "paths": []})
+            if key not in seen["paths"]:
+                seen["paths"].append(key)
+        for seen in hashes.values():  # a removed file's history goes with it
+            seen["paths"] = [p for p in seen["paths"] if p in files]
+        index["files"] = files
+    return InboxScan(
+        files={path: entry["sha256"] for path, entry in files.items()},
+        first_seen={sha: datetime.fromisoformat(h["first_seen_at"]) for sha, h in hashes.items()},
+        paths={sha: list(h["paths"]) for sha, h in hashes.items()},
+    )
+
+
+@contextmanager
+def _locked_index(home: Home) -> Iterator[dict[str, Any]]:
+    """The index for reading and updating, locked against the sensor and runs alike."""
+    path = home.root / INDEX_FILE
+    home.root.mkdir(parents=True, exist_ok=True)
+    with (home.root / f".{INDEX_FILE}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        index = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        before = json.dumps(index, sort_keys=True)
+        yield index
+        if json.dumps(index, sort_keys=True) != before:
+            _write_json(path, index)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    partial = path.with_name(f".{path.name}.part")
+    partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _document_cache(home: Home, sha256: str) -> Path:
+    return home.extracted_dir / f"{sha256}.json"
+
+
+def _failure_cache(home: Home, sha256: str) -> Path:
+    return home.extracted_dir / f"{sha256}.error.json"
+
+
+def is_cached(home: Home, sha256: str) -> bool:
+    """Whether these bytes were extracted, or found unreadable, before."""
+    return _document_cache(home, sha256).exists() or _failure_cache(home, sha256).exists()
+
+
+def extract_to_cache(path: Path, sha256: str, home: Home, max_bytes: int) -> str | None:
+    """Extract one file into the cache; the problem when it cannot be read, else None."""
+    try:
+        document = extract_file(path, sha256, max_bytes=max_bytes)
+    except ExtractionError as exc:
+        _write_json(_failure_cache(home, sha256), {"path": str(path), "problem": exc.problem})
+        return exc.problem
+    _write_json(_document_cache(home, sha256), document.to_json())
+    return None
+
+
+@dataclass
+class CachedInbox:
+    documents: list[Document] = field(default_factory=list)
+    failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, sha256, error
+    first_seen: dict[str, datetime] = field(default_factory=dict)  # sha256 → first seen
+    pending: list[str] = field(default_factory=list)  # inbox paths not extracted yet
+
+
+def load_cached(scan: InboxScan, home: Home) -> CachedInbox:
+    """The cached extraction of every version in the inbox, as of the scan."""
+    result = CachedInbox()
+    for version in scan.versions():
+        document_cache = _document_cache(home, version.sha256)
+        failure_cache = _failure_cache(home, version.sha256)
+        if document_cache.exists():
+            data = json.loads(document_cache.read_text(encoding="utf-8"))
+            document = document_from_json(data)
+            document.source_path = str(version.path)
             result.documents.append(document)
-            result.cached.append(str(path))
+        elif failure_cache.exists():
+            problem = json.loads(failure_cache.read_text(encoding="utf-8"))["problem"]
+            result.failures.append((str(version.path), version.sha256, problem))
+        else:
+            if version.current:  # earlier bytes never extracted are gone for good
+                result.pending.append(str(version.path))
             continue
-        try:
-            document = extract_file(path, sha256, max_bytes=max_bytes)
-        except ExtractionError as exc:
-            log.warning("skipped %s", exc)
-            result.failures.append((str(path), sha256, exc.problem))
-            continue
-        cache.write_text(json.dumps(document.to_json(), ensure_ascii=False), encoding="utf-8")
-        result.documents.append(document)
-        result.extracted.append(str(path))
+        result.first_seen[version.sha256] = version.first_seen_at
     return result

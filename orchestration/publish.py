@@ -7,16 +7,23 @@ crash before the rename leaves the previous warehouse in place.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from orchestration.paths import Home
 
 PUBLISHED_SCHEMAS = ("marts", "dq", "catalogue")
+
+# `<home>/runs.jsonl`: runs that failed before they published; every publish carries them
+# into dq.runs (the previous warehouse is never written to).
+RUNS_LOG = "runs.jsonl"
 
 RUNS_DDL = """
 create table if not exists dq.runs (
@@ -29,6 +36,10 @@ create table if not exists dq.runs (
     published boolean
 )
 """
+RUN_COLUMNS = (
+    "run_id", "started_at", "finished_at", "documents_seen", "documents_published",
+    "documents_quarantined", "published",
+)
 
 
 @dataclass(frozen=True)
@@ -52,8 +63,20 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def record_run(con: duckdb.DuckDBPyConnection, previous_warehouse: Path, run: dict) -> None:
-    """Write dq.runs in the build database: earlier runs' rows carried over, plus this one."""
+def log_run(home: Home, run: dict[str, Any]) -> None:
+    """Append a run's dq.runs row to the runs log."""
+    with (home.root / RUNS_LOG).open("a", encoding="utf-8") as log:
+        log.write(json.dumps(run, default=datetime.isoformat) + "\n")
+
+
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    previous_warehouse: Path,
+    run: dict,
+    runs_log: Path | None = None,
+) -> None:
+    """Write dq.runs in the build database: earlier runs' rows carried over (from the previous
+    warehouse and the runs log), plus this one."""
     con.execute("create schema if not exists dq")
     con.execute(RUNS_DDL)
     if previous_warehouse.exists():
@@ -68,17 +91,16 @@ def record_run(con: duckdb.DuckDBPyConnection, previous_warehouse: Path, run: di
                 )
         finally:
             con.execute("detach previous")
+    if runs_log is not None and runs_log.exists():
+        for line in runs_log.read_text(encoding="utf-8").splitlines():
+            logged = json.loads(line)
+            con.execute(
+                "insert or ignore into dq.runs values (?, ?, ?, ?, ?, ?, ?)",
+                [logged[column] for column in RUN_COLUMNS],
+            )
     con.execute(
         "insert or replace into dq.runs values (?, ?, ?, ?, ?, ?, ?)",
-        [
-            run["run_id"],
-            run["started_at"],
-            run["finished_at"],
-            run["documents_seen"],
-            run["documents_published"],
-            run["documents_quarantined"],
-            run["published"],
-        ],
+        [run[column] for column in RUN_COLUMNS],
     )
 
 

@@ -783,3 +783,62 @@ def test_font_descents_are_read_as_pdfminer_reads_them(tmp_path: Path) -> None:
         "Hei": -0.12,
         "Helvetica": -0.207,
     }
+
+
+# --- Henan template: totals printed as their own untitled ruled table ------------------
+
+
+def _slots(rows: list[list[str | None]], cells_from: int = 0) -> list[list[Slot | None]]:
+    """Rows of texts; None continues the cell to its left (a merged cell)."""
+    out: list[list[Slot | None]] = []
+    cell = cells_from
+    for row in rows:
+        line: list[Slot | None] = []
+        for text in row:
+            if text is None:
+                previous = line[-1]
+                assert previous is not None
+                line.append(Slot(previous.text, False, previous.cell))
+            else:
+                cell += 1
+                line.append(Slot(text, True, cell))
+        out.append(line)
+    return out
+
+
+def test_untitled_totals_table_with_merged_columns_continues_gpb_basic() -> None:
+    from extractors.pdf_columns import header_row_count
+    from extractors.pdf_grid import fitted_to
+
+    edges = [51.0, 93.0, 232.0, 298.0, 340.0, 478.0, 544.0, 586.0, 725.0]
+    half = ["科目代码", "科目名称", "决算数"]
+    body = Grid(9, (51.0, 129.0, 790.9, 535.0), edges, _slots([
+        ["人员经费", None, None, "公用经费", None, None, None, None, None],
+        half * 3,
+        ["30101", "基本工资", "1,000.00", "30201", "办公费", "20.00", "31002", "办公设备购置",
+         "3.00"],
+    ]))
+    totals = Grid(10, (51.1, 51.0, 790.9, 63.0), [51.0, 232.0, 298.0, 725.0], _slots(
+        [["人员经费合计", "1,000.00", "公用经费合计", "23.00"]], cells_from=100))
+    fitted = fitted_to(body, totals, 4.0)
+    assert fitted is not None and fitted.n_cols == body.n_cols
+    assert fitted_to(body, Grid(10, (51.0, 51.0, 700.0, 63.0), [51.0, 232.0], []), 4.0) is None
+    layout = analyse_header(body, "gpb_basic")
+    lines = read_lines(body, layout, layout.header_rows)
+    lines += read_lines(fitted, layout, header_row_count(fitted, "gpb_basic"))
+    rows = build_rows(lines, BuildContext("gpb_basic", 2022))
+    totals_read = {r.line_key: r.value("amount") for r in rows if r.line_key}
+    assert totals_read == {"personnel_total": d("1000.00"), "public_total": d("23.00")}
+
+
+def test_department_label_followed_by_the_year() -> None:
+    line = "部门：南阳市中心医院 2022 年度 金额单位：万元"
+    assert find_department(None, [line]) == "南阳市中心医院"
+
+
+def test_member_units_listed_as_numbered_lines() -> None:
+    from extractors.flow import listed_member_units
+
+    text = ["二、机构设置", "纳入本部门 2022 年度部门决算编制范围的单位共 2 个：",
+            "1.南阳市中心医院（本级）", "2.南阳市急救中心", "三、部门决算情况说明"]
+    assert listed_member_units(text) == ["南阳市中心医院（本级）", "南阳市急救中心"]

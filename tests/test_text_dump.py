@@ -387,3 +387,44 @@ def test_cover_with_name_and_year_on_separate_lines_names_the_department() -> No
     document = build_document(items, source_path="cover.txt", sha256="0", fmt="txt", pages=None)
     assert document.department_name == "上海市虹口区财政局"
     assert document.fiscal_year == 2023
+
+
+# A Shanghai-template 三公 table as a text dump prints it: no merges, a group header printed
+# once over its span, 公务接待费 to the right of the vehicle sub-headers.
+_THREE_PUBLIC_HEADER = [
+    ["财政拨款“三公”经费"] + [""] * 11,
+    ["合计", "", "因公出国（境）费", "", "公务用车购置及运行维护费", "", "", "", "", "",
+     "公务接待费", ""],
+    ["", "", "", "", "小计", "", "公务用车购置费", "", "公务用车运行维护费", "", "", ""],
+    ["预算数", "决算数"] * 6,
+]
+_THREE_PUBLIC_KEYS = ["total", "abroad", "vehicle_total", "vehicle_purchase",
+                      "vehicle_operation", "reception"]
+
+
+def _three_public_dump(data: list[str]) -> Document:
+    from extractors.flow import build_document
+    from extractors.text_dump import _items
+
+    lines = ["财政拨款“三公”经费支出决算表", "单位：万元"]
+    for row in [*_THREE_PUBLIC_HEADER, data]:
+        lines += [f"\t{cell}" for cell in row] + [""]
+    return build_document(_items(lines), source_path="t.txt", sha256="0", fmt="txt", pages=None)
+
+
+def test_three_public_header_spread_stays_inside_its_parent() -> None:
+    figures = ["18.83", "18.51", "4.72", "4.67", "11.55", "11.55", "", "", "11.55", "11.55",
+               "2.56", "2.29"]
+    rows = table(_three_public_dump(figures), "three_public").rows
+    assert [r.line_key for r in rows] == ["budget", "actual"]
+    for row, column in zip(rows, (0, 1), strict=True):
+        printed = dict(zip(_THREE_PUBLIC_KEYS, figures[column::2], strict=True))
+        assert {c.column_key: c.raw for c in row.cells} == printed
+
+
+def test_three_public_printed_without_figures_still_has_its_rows() -> None:
+    tbl = table(_three_public_dump([""] * 12), "three_public")
+    assert [r.line_key for r in tbl.rows] == ["budget", "actual"]
+    for row in tbl.rows:
+        assert sorted(c.column_key for c in row.cells) == sorted(_THREE_PUBLIC_KEYS)
+        assert all(c.value is None for c in row.cells)

@@ -1,13 +1,17 @@
-"""The resource every non-dbt asset uses: where the inbox and the home directory are."""
+"""The resource every non-dbt asset uses (inbox and home) and their retry policy."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import Backoff, ConfigurableResource, RetryPolicy
 
 from orchestration.ingest import DEFAULT_MAX_BYTES
 from orchestration.paths import Home, default_home, default_inbox
+
+# Transient failures (a full disk, a locked file) are retried twice, after 10 s and 30 s. A
+# file that cannot be read is no failure: it is recorded and the run goes on.
+TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
 
 
 class JuesuanHome(ConfigurableResource):

@@ -2,8 +2,9 @@
 -- published:   the checks published it (no error-level failure) and no newer version replaces it
 -- quarantined: extraction error, an error-level check failure, or no check result at all
 -- superseded:  published by the checks, but a newer published version of the same
---              department-year exists (placeholder rule until document versioning lands:
---              latest loaded_at wins, then source_path, then document_id)
+--              department-year exists. Newer is later first seen in the inbox (loaded_at,
+--              from the inbox index), then source_path, then document_id for a tie; a
+--              quarantined newer version leaves the older one published.
 with
 
 documents as (
