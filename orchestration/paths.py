@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors import EXTRACTOR_VERSION
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 SAMPLE_INBOX = PROJECT_ROOT / "samples" / "inbox"
@@ -43,7 +45,8 @@ class Home:
 
     @property
     def extracted_dir(self) -> Path:
-        return self.root / "extracted"  # extraction cache, one JSON per content hash
+        # The extraction cache, one JSON per content hash, per version of the extractors.
+        return self.root / "extracted" / f"v{EXTRACTOR_VERSION}"
 
     @property
     def dagster_home(self) -> Path:

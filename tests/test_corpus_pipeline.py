@@ -156,3 +156,52 @@ def test_broken_files_recorded_and_skipped(corpus) -> None:
                             "and check_id = 'doc.readable' and status = 'fail'", [document_id])
             assert status == "quarantined" and message, truth["document"]["file"]
             assert Path(truth["document"]["file"]).name in message[0][0]
+
+
+@pytest.fixture(scope="module")
+def across_rename(tmp_path_factory: pytest.TempPathFactory) -> tuple[Home, list[dict[str, Any]]]:
+    """Generated departments over 2018–2020, across the 2019 renaming of 210."""
+    out = tmp_path_factory.mktemp("rename-corpus")
+    documents = generate(out, departments=3, years=range(2018, 2021), formats=["txt", "docx"],
+                         seed=8, faults=0.0)
+    inbox = tmp_path_factory.mktemp("rename-inbox")
+    truths = []
+    for path in documents:
+        shutil.copy(path, inbox / path.name)
+        truths.append(json.loads((path.parent / "truth.json").read_text(encoding="utf-8")))
+    home = Home(tmp_path_factory.mktemp("rename-home"))
+    assert run(inbox, home)
+    return home, truths
+
+
+def health_spending(truth: dict[str, Any]) -> tuple[str, Decimal] | None:
+    """The printed name and 元 amount of class 210 in the truth's 支出决算表."""
+    unit = MULTIPLIER[truth["document"]["unit"]]
+    table = next(t for t in truth["tables"] if t["key"] == "expenditure")
+    for row in table["rows"]:
+        if row["code"] == "210":
+            total = next(c for c in row["cells"] if c["column_key"] == "total")
+            return row["label"], Decimal(total["value"]) * MULTIPLIER.get(table["unit"], unit)
+    return None
+
+
+def test_health_spending_is_one_series_across_the_2019_renaming(across_rename) -> None:
+    home, truths = across_rename
+    series: dict[str, dict[int, tuple[str, Decimal]]] = {}
+    for truth in truths:
+        found = health_spending(truth)
+        if found:
+            doc = truth["document"]
+            series.setdefault(doc["department_name"], {})[doc["fiscal_year"]] = found
+    complete = {d: years for d, years in series.items() if set(years) == {2018, 2019, 2020}}
+    assert complete, "the corpus has no department spending on 210 in all three years"
+    for department, years in complete.items():
+        assert years[2018][0] == "医疗卫生与计划生育支出" and years[2019][0] == "卫生健康支出"
+        rows = query(home, "select fiscal_year, amount, prior_year_amount, change "
+                     "from marts.mart_subject_yoy where department_name = ? and "
+                     "subject_code = '210' order by fiscal_year", [department])
+        expected = [(2018, years[2018][1], None, None)] + [
+            (year, years[year][1], years[year - 1][1], years[year][1] - years[year - 1][1])
+            for year in (2019, 2020)
+        ]
+        assert rows == expected, department
