@@ -28,6 +28,7 @@ lint: setup
 
 bench: setup
 	$(PY) -m benchmarks.extract
+	$(PY) -m benchmarks.checks
 
 clean:
 	rm -rf var $(VENV) dbt_project/target dbt_project/logs

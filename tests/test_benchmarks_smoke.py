@@ -32,3 +32,18 @@ def test_benchmark_runs_on_the_sample_and_writes_its_json(tmp_path: Path) -> Non
     assert ours["accuracy"]["right"] == ours["accuracy"]["figures_compared"] > 0
     assert {"pages_per_second", "seconds_per_document", "times_faster_than_naive"} <= set(ours)
     assert sample["methods"]["naive-pdfplumber"]["pages_per_second"] > 0
+
+
+def test_checks_benchmark_runs_and_writes_its_json(tmp_path: Path) -> None:
+    out = tmp_path / "bench" / "checks.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.checks", "--sizes", "30", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert result["documents"] == 30 and result["checks"] > 40
+    assert result["result_rows"] >= 30 * result["checks"]
