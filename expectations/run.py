@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -50,6 +51,8 @@ class CheckRunSummary:
     documents_quarantined: int
     gx_import_seconds: float
     gx_validate_seconds: float
+    gx_docs_seconds: float = 0.0  # writing the GX Data Docs (0 without a docs dir)
+    docs_index: Path | None = None  # the GX Data Docs index.html, when written
 
 
 RESULTS_DDL = """
@@ -83,13 +86,17 @@ create or replace temp table dq_evaluations (
 
 
 def run_checks(
-    con: duckdb.DuckDBPyConnection, run_id: str, checks: Sequence[Check] = CHECKS
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    checks: Sequence[Check] = CHECKS,
+    docs_dir: Path | None = None,
 ) -> CheckRunSummary:
-    """Evaluate `checks` over every document in `raw`, write `dq`, summarise per check."""
+    """Evaluate `checks` over every document in `raw`, write `dq`, summarise per check; with
+    `docs_dir`, the validation also writes its GX Data Docs there."""
     _prepare_economic_groups(con)
     _evaluate(con, checks)
     frame = con.execute("select eval_id, check_id, excess from dq_scored order by eval_id").df()
-    gx = gx_adapter.validate(frame, [check.id for check in checks])
+    gx = gx_adapter.validate(frame, [check.id for check in checks], run_id, docs_dir)
     failing = pd.DataFrame(
         {"eval_id": [i for rows in gx.unexpected.values() for i in rows]}, dtype="int64"
     )
@@ -275,5 +282,12 @@ def _summarise(
         "count(*) filter (where status = 'quarantined') from dq.document_status"
     ).fetchall()
     return CheckRunSummary(
-        run_id, outcomes, published, quarantined, gx.import_seconds, gx.validate_seconds
+        run_id,
+        outcomes,
+        published,
+        quarantined,
+        gx.import_seconds,
+        gx.validate_seconds,
+        gx.docs_seconds,
+        gx.docs_index,
     )

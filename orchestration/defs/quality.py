@@ -2,7 +2,7 @@
 
 All checks run once over every document of the run (see `expectations`). Their results
 land in `dq.check_results` and `dq.document_status` of the build database and surface as one
-Dagster asset check per check id.
+Dagster asset check per check id. The run's GX Data Docs go to `<home>/reports/gx/`.
 """
 
 
@@ -15,6 +15,7 @@ from dagster import (
     AssetKey,
     AssetSpec,
     MaterializeResult,
+    MetadataValue,
     multi_asset,
 )
 
@@ -57,7 +58,9 @@ def accounting_checks(context: AssetExecutionContext, juesuan: JuesuanHome):
 
     home = juesuan.layout()
     with duckdb.connect(str(home.build_db)) as con:
-        summary = run_checks(con, context.run.run_id)
+        summary = run_checks(
+            con, context.run.run_id, docs_dir=home.reports_dir / "gx"
+        )
     for outcome in summary.checks:
         yield AssetCheckResult(
             asset_key=CHECK_RESULTS,
@@ -76,7 +79,14 @@ def accounting_checks(context: AssetExecutionContext, juesuan: JuesuanHome):
         )
     yield MaterializeResult(
         asset_key=CHECK_RESULTS,
-        metadata={"failures": sum(o.failures for o in summary.checks)},
+        metadata={
+            "failures": sum(o.failures for o in summary.checks),
+            **(
+                {"gx_data_docs": MetadataValue.path(str(summary.docs_index))}
+                if summary.docs_index is not None
+                else {}
+            ),
+        },
     )
     yield MaterializeResult(
         asset_key=DOCUMENT_STATUS,
