@@ -380,6 +380,14 @@ CHECKS: tuple[Check, ...] = (
         "self-evaluation: total score = Σ indicator scores + budget execution score",
         sql_perf.TOTAL_SCORE,
     ),
+    # -- document level: where the department name and year are printed (raw.name_mentions)
+    Check(
+        "doc.consistency", "warning", (),
+        "封面、表头和各部分标题所印部门名称与年度一致，无占位文字（XX、××、某某）",
+        "the department name and year printed on the cover, table headers and headings agree; "
+        "placeholder text (XX, ××, 某某) is flagged",
+        sql_document.CONSISTENCY, tolerance="exact",
+    ),
 )
 
 BY_ID: dict[str, Check] = {check.id: check for check in CHECKS}

@@ -76,3 +76,53 @@ select document_id, {_EVIDENCE}, '决算单位构成' as row_label, null as colu
     'member units listed ' || len(member_units) || ', stated ' || stated_unit_count as message
 from raw.documents
 where stated_unit_count is not null and len(member_units) > 0"""
+
+# Template filler printed instead of a name (河南XX局, ××单位, 某某局), any width or case.
+PLACEHOLDER = "(?i)xx|ｘｘ|××|某某"
+
+
+def _name_key(expr: str) -> str:
+    """A printed name compared as a token: whitespace removed, full-width brackets half-width."""
+    return rf"translate(regexp_replace(coalesce({expr}, ''), '\s', '', 'g'), '（）', '()')"
+
+
+# One row per readable document for its department name (a placeholder fails), and one per
+# place the name or year is printed (raw.name_mentions): a placeholder, another name or
+# another year fails, the place as row_label (and table_key for a table header).
+CONSISTENCY = f"""
+with documents as (
+    select document_id, department_name, fiscal_year, {_name_key('department_name')} as name_key
+    from raw.documents
+    where extraction_error is null
+),
+mentions as (
+    select document_id, 'department_name' as place, null::varchar as table_key,
+        null::integer as page, department_name as name, null::integer as year
+    from documents
+    union all
+    select document_id, place, table_key, page, name, year
+    from raw.name_mentions
+),
+judged as (
+    select m.*, d.department_name, d.fiscal_year,
+        regexp_matches(coalesce(m.name, ''), {lit(PLACEHOLDER)}) as placeholder,
+        m.name is not null and d.department_name is not null
+            and {_name_key('m.name')} <> d.name_key as other_name,
+        m.year is not null and d.fiscal_year is not null and m.year <> d.fiscal_year
+            as other_year
+    from mentions as m
+    join documents as d using (document_id)
+)
+select document_id, table_key, page, place as row_label, null as column_key,
+    (not (placeholder or other_name or other_year))::int as lhs, 1 as rhs,
+    0 as n_terms, 0 as half_unit_yuan,
+    case
+        when placeholder then 'placeholder name ' || name || ' printed at ' || place
+            || ', the document is of ' || coalesce(department_name, 'an unnamed department')
+        when other_name then place || ' prints ' || name || ', the document is of '
+            || department_name
+        when other_year then place || ' prints the year ' || year
+            || ', the document is of ' || fiscal_year
+        else place || ' agrees'
+    end || coalesce(' (page ' || page || ')', '') as message
+from judged"""

@@ -3,7 +3,8 @@
 A reader (text dump, DOCX, XLSX) turns its file into `Item`s in reading order: `Text` for a
 paragraph, `GridRow` for a table row (one text per grid column). `build_document` splits
 the stream into sections by table title, reads each section's header by column meaning and
-its rows into IR rows, and finds the document facts (department, year, unit, member units).
+its rows into IR rows, and finds the document facts (department, year, unit, member units,
+and every place the department name and year are printed).
 The performance self-evaluation tables go to `extractors.performance`, the text lines to
 `extractors.narrative` (the figures stated in the narrative).
 
@@ -27,7 +28,17 @@ from extractors.catalogue import (
     match_table_title,
     normalise,
 )
-from extractors.ir import Cell, Document, PerfEvaluation, PerfScope, Row, Side, Table, Unit
+from extractors.ir import (
+    Cell,
+    Document,
+    NameMention,
+    PerfEvaluation,
+    PerfScope,
+    Row,
+    Side,
+    Table,
+    Unit,
+)
 from extractors.narrative import add_narrative
 from extractors.numbers import is_amount_text, parse_amount, parse_count, parse_number
 from extractors.performance import performance_from_grid
@@ -50,6 +61,12 @@ _DEPARTMENT = re.compile(r"^(?:部门|部门名称|单位名称|编制单位|预
 _HEADING_DEPARTMENT = re.compile(r"^(\S+?)(?:\d{4}年度?)?(?:部门决算|单位决算|决算|概况)$")
 _YEAR = re.compile(r"(\d{4})\s*年度")
 _BARE_YEAR = re.compile(r"\d{4}年度?")
+_PART_NAME = re.compile(
+    r"^(第[一二三四五六七八九十\d]+部分)(.*?)(?:(\d{4})年度?)?(?:部门决算|单位决算|决算|概况)"
+)
+_COVER_TITLE = re.compile(r"^(.*?)(\d{4})年度?(?:部门决算|单位决算)$")
+_TRAILING_YEAR = re.compile(r"\d{4}年度?$")
+_UNIT_LABEL = re.compile(r"(?:金额)?单位[:：]")
 _STATED_COUNT = re.compile(r"单位共\s*([\d一二三四五六七八九十两]+)\s*个")
 _UNIT_LIST_ANCHOR = re.compile(r"二级预算单位|所属单位|决算单位构成|单位共\s*\S{1,3}\s*个")
 _NUMBERED = re.compile(r"^(?:\d{1,3}\s*[.．、]|[（(]\d{1,3}[)）])\s*(\S.*)$")
@@ -702,6 +719,61 @@ def _listed_names(items: Sequence[Item]) -> list[str]:
     return names
 
 
+# --- where the department name is printed ------------------------------------------------
+
+MAX_COVER_LINES = 5  # the cover title is among the first lines, before any part heading
+
+
+def heading_mentions(lines: Sequence[tuple[str, int | None]]) -> list[NameMention]:
+    """The cover title and the part headings (第一部分 X概况, 第二部分 X2023年度部门决算表,
+    table of contents included) among running-text lines given as (text, page). A heading
+    broken after 第N部分 is joined with its next line."""
+    flat = [(normalise(text), page) for text, page in lines]
+    flat = [line for line in flat if line[0]]
+    mentions: list[NameMention] = []
+    cover_open = True
+    for i, (text, page) in enumerate(flat):
+        if _PART_HEADING.match(text):
+            cover_open = False
+            if _PART_HEADING.fullmatch(text) and i + 1 < len(flat):
+                text += flat[i + 1][0]
+            part = _PART_NAME.match(_TOC_ENTRY.sub("", text))
+            if part and (part.group(2) or part.group(3)):
+                year = int(part.group(3)) if part.group(3) else None
+                mentions.append(NameMention(part.group(1), part.group(2) or None, year, page))
+        elif cover_open and i < MAX_COVER_LINES and (cover := _COVER_TITLE.match(text)):
+            cover_open = False
+            name = cover.group(1)
+            if not name and i and not any(ch.isdigit() for ch in flat[i - 1][0]):
+                name = flat[i - 1][0]  # name and "2023年度部门决算" on two lines
+            mentions.append(NameMention("cover", name or None, int(cover.group(2)), page))
+    return mentions
+
+
+def perf_mentions(evaluations: Iterable[PerfEvaluation]) -> list[NameMention]:
+    """The department name printed in the department self-evaluation table."""
+    return [
+        NameMention("perf", normalise(e.item_name), None, e.pages[0] if e.pages else None)
+        for e in evaluations
+        if e.scope == "department" and e.item_name
+    ]
+
+
+def _header_mentions(sections: list[_Section]) -> list[NameMention]:
+    """`部门：X` / `编制单位：X` and the year printed above each table."""
+    mentions = []
+    for section in sections:
+        meta = _meta_texts(section)
+        names = [m.group(1) for text in meta if (m := _DEPARTMENT.match(normalise(text)))]
+        years = [int(m.group(1)) for text in meta for m in _YEAR.finditer(text)]
+        page = next((row.page for row in section.rows if row.page is not None), None)
+        for name in names:
+            name = _TRAILING_YEAR.sub("", _UNIT_LABEL.split(name)[0]) or name
+            year = years[0] if years else None
+            mentions.append(NameMention(f"table:{section.key}", name, year, page))
+    return mentions
+
+
 # --- entry point ------------------------------------------------------------------------
 
 
@@ -734,6 +806,11 @@ def build_document(
         document.tables.append(table)
     document.evaluations = _evaluations(found, unit or "万元")
     texts = [item for item in items if isinstance(item, Text)]
+    document.name_mentions = [
+        *heading_mentions([(t.text, t.page) for t in texts]),
+        *_header_mentions(found),
+        *perf_mentions(document.evaluations),
+    ]
     add_narrative(document, [(t.text, t.page) for t in texts], locations=[t.at for t in texts])
     return document
 

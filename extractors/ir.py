@@ -161,6 +161,17 @@ class PerfEvaluation:
 
 
 @dataclass
+class NameMention:
+    """One place the department name (and year) is printed: the cover, a part heading, a
+    table's 部门：/编制单位： header, the department self-evaluation table."""
+
+    place: str  # "cover", "第二部分", "table:income", "perf"
+    name: str | None  # as printed, whitespace removed; None when only a year is printed
+    year: int | None
+    page: int | None  # None for formats without pages: the place alone locates it
+
+
+@dataclass
 class Document:
     source_path: str
     sha256: str
@@ -176,6 +187,7 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     evaluations: list[PerfEvaluation] = field(default_factory=list)
+    name_mentions: list[NameMention] = field(default_factory=list)
 
     def table(self, key: str) -> Table | None:
         for table in self.tables:
@@ -238,7 +250,7 @@ def document_from_json(data: dict[str, Any]) -> Document:
         )
         for t in data["tables"]
     ]
-    lists = ("tables", "page_info", "statements", "evaluations")
+    lists = ("tables", "page_info", "statements", "evaluations", "name_mentions")
     scalars = {k: v for k, v in data.items() if k not in lists}
     return Document(
         **scalars,
@@ -248,6 +260,7 @@ def document_from_json(data: dict[str, Any]) -> Document:
             Statement(**{**s, "value": amount(s["value"])}) for s in data.get("statements", [])
         ],
         evaluations=[_evaluation(e) for e in data.get("evaluations", [])],
+        name_mentions=[NameMention(**m) for m in data.get("name_mentions", [])],
     )
 
 

@@ -1,7 +1,8 @@
 """Write extracted documents into the build database's `raw` schema.
 
 Three long tables: one row per document, per table and per printed cell (and the narrative
-and performance tables of `load_narrative`). Values are bound as parameters (DataFrames),
+and performance tables of `load_narrative`), plus `raw.name_mentions`: where the department
+name and year are printed. Values are bound as parameters (DataFrames),
 never formatted into SQL text.
 """
 
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
+from extractors.insert import insert_frame
 from extractors.ir import UNIT_MULTIPLIER, UNIT_PRECISION, Document
 from extractors.load_narrative import create_narrative_schema, load_narrative
 
@@ -45,6 +47,14 @@ create or replace table raw.tables (
     declared_empty boolean,
     empty_statement varchar,
     row_count integer
+);
+create or replace table raw.name_mentions (
+    document_id varchar not null,
+    place varchar not null,             -- cover, 第二部分, table:<table_key>, perf
+    table_key varchar,                  -- for a table header: the table printed under it
+    name varchar,                       -- as printed, whitespace removed; null = year only
+    year integer,
+    page integer
 );
 create or replace table raw.cells (
     document_id varchar not null,
@@ -83,7 +93,7 @@ def load_documents(
     """
     now = datetime.now(UTC)
     stamps = loaded_at or {}
-    doc_rows, table_rows, cell_rows = [], [], []
+    doc_rows, table_rows, cell_rows, mention_rows = [], [], [], []
     documents = list(documents)
     for doc in documents:
         unit = doc.unit or "万元"
@@ -106,6 +116,19 @@ def load_documents(
                 "loaded_at": stamps.get(doc.sha256, now),
             }
         )
+        for mention in doc.name_mentions:
+            place = mention.place
+            mention_rows.append(
+                {
+                    "document_id": doc.sha256,
+                    "place": place,
+                    "table_key": place.removeprefix("table:") if place.startswith("table:")
+                    else None,
+                    "name": mention.name,
+                    "year": mention.year,
+                    "page": mention.page,
+                }
+            )
         for table in doc.tables:
             table_rows.append(
                 {
@@ -159,20 +182,10 @@ def load_documents(
                 "loaded_at": stamps.get(sha256, now),
             }
         )
-    _insert(con, "raw.documents", pd.DataFrame(doc_rows))
-    _insert(con, "raw.tables", pd.DataFrame(table_rows))
+    insert_frame(con, "raw.documents", pd.DataFrame(doc_rows))
+    insert_frame(con, "raw.tables", pd.DataFrame(table_rows))
+    insert_frame(con, "raw.name_mentions", pd.DataFrame(mention_rows))
     columns = [c[0] for c in con.execute("describe raw.cells").fetchall()]
-    _insert(con, "raw.cells", pd.DataFrame(cell_rows, columns=columns))
+    insert_frame(con, "raw.cells", pd.DataFrame(cell_rows, columns=columns))
     load_narrative(con, documents)
     return len(cell_rows)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    con.register("_incoming", frame)
-    try:
-        names = ", ".join(frame.columns)
-        con.execute(f"insert into {table} ({names}) select {names} from _incoming")
-    finally:
-        con.unregister("_incoming")

@@ -13,6 +13,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from extractors.insert import insert_frame
 from extractors.ir import Document
 
 NARRATIVE_DDL = """
@@ -136,16 +137,4 @@ def load_narrative(con: duckdb.DuckDBPyConnection, documents: Iterable[Document]
         ("raw.perf_funds", funds),
         ("raw.perf_indicators", indicators),
     ):
-        _insert(con, table, rows)
-
-
-def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    frame = pd.DataFrame(rows)
-    con.register("_incoming_narrative", frame)
-    try:
-        names = ", ".join(frame.columns)
-        con.execute(f"insert into {table} ({names}) select {names} from _incoming_narrative")
-    finally:
-        con.unregister("_incoming_narrative")
+        insert_frame(con, table, pd.DataFrame(rows))

@@ -29,10 +29,11 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from extractors import catalogue
-from extractors.flow import listed_member_units
+from extractors.flow import heading_mentions, listed_member_units, perf_mentions
 from extractors.ir import (
     Document,
     ExtractionError,
+    NameMention,
     PageInfo,
     PerfEvaluation,
     PerfScope,
@@ -50,6 +51,7 @@ from extractors.pdf_meta import (
     find_unit,
     find_year,
     has_unit_name_header,
+    label_mentions,
     member_unit_names,
 )
 from extractors.pdf_objects import PdfiumObjectsPage
@@ -334,10 +336,30 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
         warnings=warnings,
         evaluations=_evaluations(scan.chains, unit or "万元"),
     )
+    document.name_mentions = _name_mentions(scan, document)
     # The narrative: every page's text in page order (pages not read stay blank).
     texts = [scan.all_texts.get(number, "") for number in range(1, page_count + 1)]
     add_narrative(document, page_lines(texts))
     return document
+
+
+def _name_mentions(scan: _Scan, document: Document) -> list[NameMention]:
+    """Where the department name is printed: cover, part headings, table headers, the
+    department self-evaluation table."""
+    lines = [
+        (line, number)
+        for number in sorted(scan.all_texts)
+        for line in scan.all_texts[number].splitlines()
+    ]
+    tables: dict[int, str] = {}
+    for chain in scan.chains:
+        for grid in chain.grids:
+            tables.setdefault(grid.page, chain.key)
+    return [
+        *heading_mentions(lines),
+        *label_mentions(scan.all_texts, tables),
+        *perf_mentions(document.evaluations),
+    ]
 
 
 def _evaluations(chains: list[_Chain], unit: Unit) -> list[PerfEvaluation]:

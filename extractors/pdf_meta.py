@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from extractors.ir import Unit
+from extractors.ir import NameMention, Unit
 from extractors.pdf_grid import Grid
 from extractors.pdf_text import clean_text, compact, is_placeholder
 
@@ -66,6 +66,24 @@ def find_department(cover: str | None, texts: Iterable[str]) -> str | None:
         if match:
             return match.group(1)
     return None
+
+
+def label_mentions(pages: Mapping[int, str], tables: Mapping[int, str]) -> list[NameMention]:
+    """Every `部门：X` / `编制单位：X` line (with the year printed beside it) per page; the
+    place is the table printed on that page (`tables`: page -> table key)."""
+    mentions = []
+    for page in sorted(pages):
+        for line in pages[page].splitlines():
+            flat = compact(line)
+            match = _DEPARTMENT_LABEL.search(flat)
+            if not match:
+                continue
+            year = _YEAR_OF_REPORT.search(flat)
+            place = f"table:{tables[page]}" if page in tables else "header"
+            mentions.append(
+                NameMention(place, match.group(1), int(year.group(1)) if year else None, page)
+            )
+    return mentions
 
 
 def find_stated_count(texts: Iterable[str]) -> int | None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 from narrative_support import evaluation, narrative
 
-from extractors.ir import Cell, Document, Row, Side, Table
+from extractors.ir import Cell, Document, NameMention, Row, Side, Table
 from extractors.load import create_raw_schema, load_documents
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -241,7 +241,18 @@ def clean_document(name: str, with_funds: bool = True) -> Document:
     )
     document.statements = narrative(document)
     document.evaluations = [evaluation()]
+    # the name where it is printed (no year: prior_year copies the document to a year before)
+    department = document.department_name
+    document.name_mentions = [
+        NameMention("cover", department, None, 1),
+        NameMention("table:summary", department, None, PAGES["summary"]),
+    ]
     return document
+
+
+def placeholder_header(doc: Document, table: str = "income") -> None:
+    """A table header printing a placeholder department name (`部门：测试市XX局`)."""
+    doc.name_mentions.append(NameMention(f"table:{table}", "测试市XX局", 2023, PAGES[table]))
 
 
 def _summary(items: list[Item], classes: list[str]) -> Table:
