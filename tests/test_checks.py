@@ -605,3 +605,9 @@ def test_gx_adapter_maps_failing_rows_back() -> None:
     })
     result = gx_adapter.validate(frame, ["a.x", "b.y", "c.z"])
     assert result.unexpected == {"a.x": [8], "b.y": [10], "c.z": []}
+
+
+def test_checks_doc_is_written_from_the_registry() -> None:
+    from expectations.docs import DOC, render
+
+    assert DOC.read_text(encoding="utf-8") == render(), "run python -m expectations.docs"

@@ -146,3 +146,15 @@ def test_reader_of_old_warehouse_is_not_disturbed_by_a_publish(pipeline: Home) -
     assert reader.execute("select count(*) from marts.fct_income").fetchone() == before
     reader.close()
     assert query(pipeline, "select count(*) from marts.fct_income")[0] == before
+
+
+def test_henan_real_findings_reported_as_warnings(pipeline: Home) -> None:
+    doc = document_id(pipeline, HENAN)
+    findings = query(pipeline, "select check_id, severity, row_label, lhs, rhs "
+                     "from dq.check_results where document_id = ? and status = 'fail' "
+                     "order by check_id", [doc])
+    duplicate = ("doc.unit_list", "warning", "许昌市人才交流服务中心", Decimal(2), Decimal(1))
+    assert duplicate in findings
+    assert [(f[0], f[1], f[3], f[4]) for f in findings if f[0] == "perf.execution_score"] == [
+        ("perf.execution_score", "warning", Decimal("0.36"), Decimal("0.33"))]
+    assert {f[1] for f in findings} == {"warning"}
