@@ -152,6 +152,8 @@ def disclosure(department: str, year: int, items: list[Item], last_year: int = 2
         document = clean_document(document_id)
     document.department_name = department
     document.fiscal_year = year
+    for mention in document.name_mentions:  # printed on the cover and table headers too
+        mention.name = department
     document.source_path = f"/inbox/{document_id}.txt"
     # clean_document opens at 5.00 and closes at 3.00: each earlier year closes 2.00 higher.
     shift_balances(document, Decimal(2 * (last_year - year)))
