@@ -77,7 +77,9 @@ _EMPTY_WEAK = re.compile(r"没有.{0,40}(收入|支出)|无.{0,30}(收入|支出
 TOTAL_WORDS = frozenset({"合计", "总计"})
 _SUBTOTAL_WORDS = frozenset({"合计", "小计"})
 _AMOUNT_HEADERS = ("合计", "决算数", "金额", "本年数", "小计")
-_AMOUNT_TABLES = frozenset({"summary", "gpb_basic"})  # one "amount" cell per printed line
+# one "amount" cell per printed line
+_AMOUNT_TABLES = frozenset({"summary", "gpb_basic", "office_operation"})
+_LINE_TABLES = frozenset({"office_operation"})  # lines named by catalogue line aliases
 _FUND_SUFFIX = {
     "gpb_appropriation": "gpb",
     "gov_fund_appropriation": "gov_fund",
@@ -247,21 +249,25 @@ def _is_column_number_row(row: GridRow) -> bool:
     return len(cells) >= 2 and cells == [str(n) for n in range(1, len(cells) + 1)]
 
 
-def _is_data_row(row: GridRow) -> bool:
+def _is_data_row(row: GridRow, table_key: str) -> bool:
     cells = [cell for cell in row.cells if cell.strip()]
     if any(parse_number(cell) is not None for cell in cells):
         return True
+    if table_key in _LINE_TABLES and cells and match_summary_line(
+        table_key, "expenditure", cells[0]
+    ):
+        return True  # a known line printed with a blank (zero) figure
     return len(cells) == 1 and normalise(cells[0]) in TOTAL_WORDS
 
 
-def _split_header(rows: list[GridRow]) -> tuple[list[GridRow], list[GridRow]]:
+def _split_header(rows: list[GridRow], table_key: str) -> tuple[list[GridRow], list[GridRow]]:
     """Header rows and data rows; blank rows and 栏次 rows are dropped."""
     header, data = rows, []
     for index, row in enumerate(rows):
         if _is_column_number_row(row):
             header, data = rows[:index], rows[index + 1 :]
             break
-        if _is_data_row(row):
+        if _is_data_row(row, table_key):
             header, data = rows[:index], rows[index:]
             break
     keep = [row for row in data if any(row.cells) and "栏次" not in map(normalise, row.cells)]
@@ -478,13 +484,16 @@ def _parts_by_block(data: list[GridRow], columns: list[_Column]) -> list[_Part]:
 
 
 def _subject_rows(ctx: _Context) -> list[Row]:
-    """income, expenditure, gpb_expenditure, gov_fund, state_capital, gpb_basic."""
+    """income, expenditure, gpb_expenditure, gov_fund, state_capital, gpb_basic, gpb_project;
+    office_operation, whose lines are named by catalogue line aliases."""
     keys = _value_keys(ctx)
     rows: list[Row] = []
     for part in _parts_by_block(ctx.data, ctx.columns):
         if not (part.label or part.code):
             continue
         line_key = None if part.code else _total_line(part.label)
+        if ctx.key in _LINE_TABLES and not part.code:
+            line_key = match_summary_line(ctx.key, "expenditure", part.label) or line_key
         cells = _cells(part, keys)
         rows.append(Row(len(rows), part.label, part.page, cells, code=part.code, line_key=line_key))
     return rows
@@ -554,9 +563,26 @@ def _budget_or_actual(text: str) -> str | None:
     return None
 
 
-def _three_public_rows(ctx: _Context) -> list[Row]:
-    """Budget and actual by category, printed as column groups (预算数 | 决算数) or
-    transposed (categories as rows)."""
+def _measure_of(table_key: str) -> Callable[[str], str | None]:
+    """三公: 预算/决算 anywhere in the text; other tables (政府采购: budget / contract): a
+    catalogue line alias the text starts with."""
+    if table_key == "three_public":
+        return _budget_or_actual
+
+    def measure(text: str) -> str | None:
+        key = match_summary_line(table_key, "expenditure", text) if text else None
+        return key if key in _MEASURE_ORDER else None
+
+    return measure
+
+
+_MEASURE_ORDER = ("budget", "actual", "contract")
+
+
+def _measure_rows(ctx: _Context) -> list[Row]:
+    """One row per measure (三公 budget and actual; 政府采购 budget and contract) by category,
+    printed as column groups (预算数 | 决算数) or transposed (categories or measures as rows)."""
+    measure = _measure_of(ctx.key)
     found: dict[str, dict[str, tuple[str, int | None]]] = {}  # line -> key -> (raw, page)
     labels: dict[str, str] = {}
     for row in ctx.data:
@@ -566,14 +592,14 @@ def _three_public_rows(ctx: _Context) -> list[Row]:
         for column in ctx.columns:
             if column.kind != "value":
                 continue
-            line = _budget_or_actual(column.group + column.parent + column.header)
-            line = line or _budget_or_actual(row_label)
+            line = measure(column.group + column.parent + column.header)
+            line = line or measure(row_label)
             key = column.key or row_key
             if line and key:
                 found.setdefault(line, {}).setdefault(key, (row.cells[column.index], row.page))
                 labels.setdefault(line, column.group or column.header or row_label)
     rows: list[Row] = []
-    for line in ("budget", "actual"):
+    for line in _MEASURE_ORDER:
         if line in found:
             printed = found[line].items()
             cells = [Cell(key, raw, parse_amount(raw), page) for key, (raw, page) in printed]
@@ -591,7 +617,10 @@ _PARSERS: dict[str, Callable[[_Context], list[Row]]] = {
     "gov_fund": _subject_rows,
     "state_capital": _subject_rows,
     "gpb_basic": _subject_rows,
-    "three_public": _three_public_rows,
+    "three_public": _measure_rows,
+    "office_operation": _subject_rows,
+    "procurement": _measure_rows,
+    "gpb_project": _subject_rows,
 }
 
 
@@ -625,7 +654,7 @@ def _parse_section(section: _Section, year: int | None, unit: Unit, warnings: li
     table_unit = _unit_in(_meta_texts(section)) or unit
     pages = sorted({row.page for row in section.rows if row.page is not None})
     table = Table(section.key, " ".join(section.title.split()), pages, table_unit)
-    header, data = _split_header(body)
+    header, data = _split_header(body, section.key)
     width = max((len(row.cells) for row in body), default=0)
     data = [GridRow(_padded(row.cells, width), row.at, row.page) for row in data]
     if not data and section.key == "three_public" and header:

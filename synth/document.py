@@ -6,7 +6,7 @@ import copy
 import random
 from dataclasses import dataclass
 
-from synth import faults, narrative, perf, printed
+from synth import faults, narrative, optional, perf, printed
 from synth.draft import Draft
 from synth.faults.common import record
 from synth.model import YearModel
@@ -89,6 +89,10 @@ def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt
     }
     doc = Draft(context, printed.tables(model, family, department.unit),
                 list(department.members), len(department.members), headers(department))
+    chosen = optional.chosen(department.slug, department.kind.admin, seed)
+    doc.tables += optional.tables(model, family, department.unit, chosen, rng("optional"))
+    if family == "henan":
+        doc.headers.update({f"table:{key}": department.name for key in chosen})
     if renamed:
         table = doc.table("expenditure")
         row = table.find(code=renamed[1]) if table else None

@@ -342,6 +342,10 @@ class Writer:
     def procurement(self, prefix: str | None) -> None:
         y, u = self.year, self.unit
         self.sub(prefix, "政府采购支出情况说明")
+        table = self.tables.get("procurement")
+        if table is not None and table.declared_empty:
+            self.para(f"{y}年度本部门无政府采购支出。")
+            return
         p = {k: printed(v, u) for k, v in self.model.procurement.items()}
         whole = sum(p.values(), ZERO)
         goods, works, services = (plain_text(p[k], u) for k in ("goods", "works", "services"))

@@ -12,7 +12,7 @@ from synth.printed import cn_number
 from synth.truth import Table
 
 LANDSCAPE = {"income", "expenditure", "fiscal_summary", "gov_fund", "state_capital",
-             "three_public"}
+             "three_public", "procurement"}
 REPEAT = {"shanghai": {"income", "expenditure", "gpb_expenditure", "gpb_basic"},
           "henan": {"income", "expenditure"}}
 NOTES = {
@@ -28,6 +28,10 @@ NOTES = {
     "three_public": "本表反映部门本年度财政拨款“三公”经费支出预决算情况。其中，预算数为“三公”经费"
                     "全年预算数，反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金"
                     "安排的实际支出。",
+    "office_operation": "本表反映部门本年度机关运行经费支出情况，与一般公共预算财政拨款基本支出"
+                        "中的公用经费口径一致。",
+    "procurement": "本表反映部门本年度政府采购预算（采购计划）及合同签订情况。",
+    "gpb_project": "本表反映部门本年度一般公共预算财政拨款项目支出情况。",
 }
 TERMS = (
     "财政拨款收入：指单位从同级财政部门取得的财政预算资金。",
@@ -57,6 +61,12 @@ def _grid(table: Table, family: str) -> Grid:
         return grids.fund(table, family)
     if table.key == "gpb_expenditure":
         return grids.gpb_expenditure(table, family)
+    if table.key == "office_operation":
+        return grids.office_operation(table, family)
+    if table.key == "procurement":
+        return grids.procurement(table, family)
+    if table.key == "gpb_project":
+        return grids.gpb_project(table, family)
     return grids.code_grid(table, family, list(
         grids.INCOME_HEAD if table.key == "income" else grids.EXPENDITURE_HEAD))
 

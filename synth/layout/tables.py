@@ -271,3 +271,44 @@ def three_public(table: Table, family: str) -> Grid:
               (2, 4, 2, 5), (2, 6, 2, 7), (2, 8, 2, 9)]
     rows: Cells = [top, list(mid), list(low), list(kinds), pairs]
     return Grid(rows, [2.0] * 12, merges, 4, numeric_from=0)
+
+
+# -- optional tables -------------------------------------------------------------------------
+
+def office_operation(table: Table, family: str) -> Grid:
+    """项目 | 金额 lines (Henan with 行次 and 栏次, 合计 first; Shanghai 合计 last)."""
+    if family == "henan":
+        rows: Cells = [["项目", "行次", "金额"], ["栏次", "", "1"]]
+        rows += [[row.label, str(i), *figs(row, ["amount"])]
+                 for i, row in enumerate(table.rows, 1)]
+        return Grid(rows, [7.0, 1.2, 3.0], [], 2, numeric_from=2)
+    rows = [["项目", "决算数"]] + [[row.label, *figs(row, ["amount"])] for row in table.rows]
+    return Grid(rows, [8.0, 3.4], [], 1, numeric_from=1)
+
+
+_PROCUREMENT_PARTS = ["total", "goods", "works", "services"]
+
+
+def procurement(table: Table, family: str) -> Grid:
+    """Henan: one 合计 line under 采购计划金额 | 实际采购金额 column groups (授予中小企业合同金额
+    among the latter). Shanghai: a line per measure, 合同 figures of SMEs in their own columns."""
+    budget, contract = table.find(line_key="budget"), table.find(line_key="contract")
+    parts = ["合计", "货物", "工程", "服务"]
+    if family == "henan":
+        head: Cells = [["项目", "采购计划金额", "", "", "", "实际采购金额", "", "", "", ""],
+                       ["", *parts, *parts, "其中：授予中小企业合同金额"]]
+        merges = [(0, 0, 1, 0), (0, 1, 0, 4), (0, 5, 0, 9)]
+        line: list[Text] = ["合计", *figs(budget, _PROCUREMENT_PARTS),
+                            *figs(contract, [*_PROCUREMENT_PARTS, "sme"])]
+        return Grid([*head, line], [2.4] + [2.0] * 9, merges, 2, numeric_from=1)
+    head = [["项目", *parts, "授予中小企业合同金额", "其中：授予小微企业合同金额"]]
+    columns = [*_PROCUREMENT_PARTS, "sme", "small_micro"]
+    if table.declared_empty:
+        body: Cells = [["合计", *[""] * len(columns)]]
+    else:
+        body = [[row.label, *figs(row, columns)] for row in (budget, contract) if row]
+    return Grid([*head, *body], [4.0] + [2.6] * 6, [], 1, numeric_from=1)
+
+
+def gpb_project(table: Table, family: str) -> Grid:
+    return code_grid(table, family, ["项目支出" if family == "henan" else "决算数"])
