@@ -26,7 +26,9 @@ NAME_WORDS = ("名称",)
 LABEL_WORDS = frozenset({"项目"})
 TOTAL_LABELS = frozenset({"合计", "总计"})  # a table's total line; also a column header word
 SKIP_LABELS = frozenset({"栏次"})  # a row of column numbers, not a line
-MEASURES = frozenset({"budget", "actual"})  # three_public: 预算数 / 决算数 (summary_line_aliases)
+# three_public: 预算数 / 决算数; procurement: 采购计划金额 / 实际采购金额 (summary_line_aliases)
+MEASURES = frozenset({"budget", "actual", "contract"})
+MEASURE_TABLES = frozenset({"three_public", "procurement"})
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,8 @@ class Line:
         return any(is_amount(text) for _, text in self.values)
 
 
-def measure_of(text: str) -> str | None:
-    key = catalogue.match_summary_line("three_public", "expenditure", text)
+def measure_of(text: str, table_key: str = "three_public") -> str | None:
+    key = catalogue.match_summary_line(table_key, "expenditure", text)
     return key if key in MEASURES else None
 
 
@@ -79,7 +81,7 @@ def _is_header_word(table_key: str, text: str) -> bool:
         or norm in LABEL_WORDS
         or any(word in norm for word in CODE_WORDS + NAME_WORDS)
         or catalogue.match_column(table_key, norm) is not None
-        or measure_of(norm) is not None
+        or measure_of(norm, table_key) is not None
     )
 
 
@@ -159,8 +161,8 @@ def _column(table_key: str, index: int, parts: list[str]) -> Column:
     for part in reversed(parts):
         if side is None and part in SIDE_WORDS:
             side = SIDE_WORDS[part]
-        elif table_key == "three_public" and measure is None and measure_of(part):
-            measure, measure_label = measure_of(part), part
+        elif table_key in MEASURE_TABLES and measure is None and measure_of(part, table_key):
+            measure, measure_label = measure_of(part, table_key), part
         else:
             meaning.append(part)
     role: Role | None = next((r for r in map(_structural_role, meaning) if r), None)

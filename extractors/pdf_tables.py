@@ -12,9 +12,11 @@ from extractors.pdf_columns import TOTAL_LABELS, Line, measure_of
 from extractors.pdf_text import clean_text, is_amount, is_placeholder
 
 SUBJECT_TABLES = frozenset(
-    {"income", "expenditure", "gpb_expenditure", "gov_fund", "state_capital"}
+    {"income", "expenditure", "gpb_expenditure", "gov_fund", "state_capital", "gpb_project"}
 )
-SUPPORTED_TABLES = SUBJECT_TABLES | {"summary", "fiscal_summary", "gpb_basic", "three_public"}
+SUPPORTED_TABLES = SUBJECT_TABLES | {
+    "summary", "fiscal_summary", "gpb_basic", "three_public", "office_operation", "procurement"
+}
 
 # Fund-type sub-lines printed under 年初/年末结转和结余, read with the income-side aliases.
 FUND_SUB_LINES = {
@@ -134,14 +136,15 @@ def _summary_line_key(
 
 
 def _economic_rows(lines: list[Line], context: BuildContext) -> list[Row]:
-    """Basic-expenditure table printed as side-by-side halves: one row per economic code."""
+    """Basic-expenditure table printed as side-by-side halves: one row per economic code;
+    lines without a code (人员经费合计, the 机关运行经费 lines) by their catalogue line alias."""
     rows: list[Row] = []
     for line in sorted(lines, key=lambda ln: (ln.block, ln.page, ln.row)):
         cells = _cells(line, context)
         if line.code is not None:
             rows.append(_row(line, cells, code=line.code))
             continue
-        line_key = catalogue.match_summary_line("gpb_basic", "expenditure", line.label)
+        line_key = catalogue.match_summary_line(context.table_key, "expenditure", line.label)
         if line_key is None:
             context.warn(line, f"unrecognised line {line.label!r}")
         rows.append(_row(line, cells, line_key=line_key))
@@ -149,7 +152,8 @@ def _economic_rows(lines: list[Line], context: BuildContext) -> list[Row]:
 
 
 def _three_public_rows(lines: list[Line], context: BuildContext) -> list[Row]:
-    """三公 table: budget and actual rows, from 预算数/决算数 columns or from line labels."""
+    """三公 (budget, actual) and 政府采购 (budget, contract) tables: a row per measure, from
+    measure columns (预算数/决算数, 采购计划金额/实际采购金额) or from line labels."""
     measures: dict[str, str] = {}
     for column, _ in lines[0].values if lines else ():
         if column.measure:
@@ -162,7 +166,8 @@ def _three_public_rows(lines: list[Line], context: BuildContext) -> list[Row]:
         ]
     rows: list[Row] = []
     for line in lines:
-        rows.append(_row(line, _cells(line, context), line_key=measure_of(line.label)))
+        measure = measure_of(line.label, context.table_key)
+        rows.append(_row(line, _cells(line, context), line_key=measure))
     return rows
 
 
@@ -171,4 +176,6 @@ _BUILDERS: dict[str, Callable[[list[Line], BuildContext], list[Row]]] = {
     "fiscal_summary": _two_sided_rows,
     "gpb_basic": _economic_rows,
     "three_public": _three_public_rows,
+    "office_operation": _economic_rows,
+    "procurement": _three_public_rows,
 }
