@@ -18,6 +18,7 @@ from expectations import (
     sql_document,
     sql_lines,
     sql_narrative,
+    sql_optional,
     sql_perf,
 )
 from expectations.sql_subjects import grand, hierarchy, row_sum
@@ -219,6 +220,31 @@ CHECKS: tuple[Check, ...] = (
         "three_public, budget and actual: vehicles = purchase + operation",
         sql_categories.THREE_PUBLIC_VEHICLE,
     ),
+    # -- optional tables: 机关运行经费, 政府采购, 一般公共预算财政拨款项目支出 (when printed)
+    Check(
+        "office_operation.total", "warning", ("office_operation",),
+        "机关运行经费支出决算表：合计 = Σ 各项（办公费、印刷费 … 其他）",
+        "office_operation: 合计 = Σ its lines (office, printing, … other)",
+        sql_optional.OFFICE_TOTAL,
+    ),
+    Check(
+        "procurement.total", "warning", ("procurement",),
+        "政府采购情况表（采购预算、合同金额）：合计 = 货物 + 工程 + 服务",
+        "procurement, budget and contract: total = goods + works + services",
+        sql_optional.PROCUREMENT_TOTAL,
+    ),
+    Check(
+        "gpb_project.grand", "warning", ("gpb_project",),
+        "一般公共预算财政拨款项目支出决算表：合计 = Σ 类",
+        "gpb_project: 合计 = Σ classes",
+        grand("gpb_project"),
+    ),
+    Check(
+        "cross.gpb_project_vs_gpb", "warning", ("gpb_project", "gpb_expenditure"),
+        "一般公共预算财政拨款项目支出决算表各科目及合计 = 一般公共预算财政拨款支出表项目支出",
+        "gpb_project per code and total = the project column of gpb_expenditure",
+        sql_cross.GPB_PROJECT_VS_GPB,
+    ),
     # -- across the tables of one document
     Check(
         "cross.income_vs_summary", "error", ("income", "summary"),
@@ -326,6 +352,13 @@ CHECKS: tuple[Check, ...] = (
         "完成年初预算的x% = 决算数 / 年初预算数",
         "each itemised 类/款/项 决算数 = gpb_expenditure; stated completion rate = 决算 / 年初预算",
         sql_narrative.ITEMS,
+    ),
+    Check(
+        "narrative.office_operation", "warning", ("narrative", "office_operation"),
+        "说明所述机关运行经费 = 机关运行经费支出决算表合计（部门公开该表时）",
+        "the stated 机关运行经费 = the office_operation table's total, where the document "
+        "prints the table",
+        sql_narrative.OFFICE_OPERATION,
     ),
     Check(
         "narrative.empty_tables", "warning", ("gov_fund", "state_capital"),

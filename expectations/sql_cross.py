@@ -207,3 +207,11 @@ group by document_id, m.code""",
     documents_with("three_public", "gpb_basic"),
     "三公 actual per category = its economic code in gpb_basic (30217, 30231, 31013, 30212)",
 )
+
+GPB_PROJECT_VS_GPB = _check(
+    {"proj": "gpb_project", "gpb": "gpb_expenditure"},
+    coded("proj", "gpb_project", "project", EVERY_LEVEL),
+    coded("gpb", "gpb_expenditure", "project", EVERY_LEVEL),
+    documents_with("gpb_project", "gpb_expenditure"),
+    "gpb_project per code = the 项目支出 column of gpb_expenditure",
+)

@@ -58,14 +58,17 @@ FIGURES: tuple[tuple[str, str, str | None, str | None, str], ...] = (
     ("state_capital.expenditure", "state_capital", None, "total", "total"),
     *((f"three_public.{category}.{kind}", "three_public", None, kind, category)
       for category in _THREE_PUBLIC for kind in ("budget", "actual")),
+    ("office_expenses", "office_operation", None, "total", "amount"),
     ("summary.opening_balance", "summary", "income", "opening_balance", "amount"),
     ("summary.closing_balance", "summary", "expenditure", "closing_balance", "amount"),
 )
 _CODED = ("gpb_class", "item.actual")  # keys whose figure is the row of their subject code
-# narrative.totals: every stated key with a table figure but the 项 (narrative.items) and the
-# balances (no narrative key). Not 机关运行经费: the administrative units' 公用经费 only.
+# narrative.totals: every stated key with a table figure but the 项 (narrative.items), the
+# balances (no narrative key) and 机关运行经费 (narrative.office_operation: compared with its
+# own table where the document prints one, never with 公用经费).
+_OWN_CHECK = ("item.actual", "office_expenses")
 _TOTAL_KEYS = tuple(
-    dict.fromkeys(k for k, *_ in FIGURES if k != "item.actual" and not k.startswith("summary."))
+    dict.fromkeys(k for k, *_ in FIGURES if k not in _OWN_CHECK and not k.startswith("summary."))
 )
 _ITEM_RATES = ("item.actual", "gpb_expenditure")  # completion rates checked by narrative.items
 _CODE = f"case when s.key in {in_list(_CODED)} then s.subject_code end"
@@ -230,6 +233,7 @@ SHARES = _union(
     _ratios(f"s.measure = 'completion' and not ({_ITEM_RATE})", tables_first=False),
 )
 ITEMS = _union(_amounts(("item.actual",)), _ratios(_ITEM_RATE, tables_first=False))
+OFFICE_OPERATION = _amounts(("office_expenses",))
 
 # growth = change / (this year - change), the change and this year's figure as stated with it
 YOY_RATE = f"""

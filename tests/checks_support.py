@@ -98,6 +98,15 @@ ECONOMIC = {
     "31002": 20_000,
 }
 PERSONNEL = ("301", "303")
+# 机关运行经费 lines: the economic codes of gpb_basic each one prints (the rest of 公用经费: other)
+OFFICE_LINES = {"office": ("30201",), "reception": ("30217",),
+                "vehicle_operation": ("30231",)}
+# 政府采购: budget and contract by goods, works and services; contracts awarded to SMEs
+PROCUREMENT = {
+    "budget": {"goods": 100_044, "works": 0, "services": 50_044},
+    "contract": {"goods": 90_000, "works": 30_000, "services": 40_000},
+}
+SME = 100_000
 THREE_PUBLIC = {
     "budget": {"vehicle_operation": 40_000, "reception": 25_000},
     "actual": {"vehicle_operation": 30_044, "reception": 20_000},
@@ -112,6 +121,9 @@ PAGES = {
     "gov_fund": 9,
     "state_capital": 10,
     "three_public": 11,
+    "office_operation": 12,
+    "procurement": 13,
+    "gpb_project": 14,
 }
 MEMBER_UNITS = ["测试市测试局（本级）", "测试市测试中心"]
 
@@ -226,12 +238,19 @@ def clean_document(name: str, with_funds: bool = True) -> Document:
         _fund_table("state_capital", "国有资本经营预算财政拨款支出决算表",
                     {i.code: i.state_capital for i in items if i.state_capital}),
         _three_public(),
+        _office_operation(),
+        _procurement(),
+        _subject_table(
+            "gpb_project", "一般公共预算财政拨款项目支出决算表",
+            {i.code: {"project": i.gpb_project} for i in items if i.gpb_project},
+            ("project",), total_first=True,
+        ),
     ]
     document = Document(
         source_path=f"/inbox/{name}.txt",
         sha256=name,
         format="txt",
-        pages=12,
+        pages=14,
         department_name=f"测试市{name}局",
         fiscal_year=2023,
         unit="万元",
@@ -379,6 +398,30 @@ def _three_public() -> Table:
             "vehicle_operation": amounts.get("vehicle_operation", 0),
             "reception": amounts.get("reception", 0),
         }, line_key=kind)
+    return b.table
+
+
+def _office_operation() -> Table:
+    b = _TableBuilder("office_operation", "机关运行经费支出决算表")
+    public = {code: amount for code, amount in ECONOMIC.items() if code[:3] not in PERSONNEL}
+    b.row("合计", {"amount": sum(public.values())}, line_key="total")
+    listed = {code for codes in OFFICE_LINES.values() for code in codes}
+    for line_key, codes in OFFICE_LINES.items():
+        b.row(line_key, {"amount": sum(public.get(code, 0) for code in codes)},
+              line_key=line_key)
+    rest = sum(amount for code, amount in public.items() if code not in listed)
+    b.row("其他支出", {"amount": rest}, line_key="other")
+    return b.table
+
+
+def _procurement() -> Table:
+    b = _TableBuilder("procurement", "政府采购情况表")
+    for kind, label in (("budget", "政府采购预算数"), ("contract", "政府采购合同金额")):
+        parts = PROCUREMENT[kind]
+        amounts = {"total": sum(parts.values()), **parts}
+        if kind == "contract":
+            amounts["sme"] = SME
+        b.row(label, amounts, line_key=kind)
     return b.table
 
 

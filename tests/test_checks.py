@@ -229,6 +229,26 @@ CASES: dict[str, Broken] = {
          put("three_public", "total", "7.50", line="budget")),
         "three_public", "预算数", "vehicle_total", yuan("5.00"), yuan("4.00"),
     ),
+    # -- optional tables: 机关运行经费 27.00 = 20.00 + 2.00 + 3.00 + 2.00 (其他), 办公费 misprinted
+    "office_operation.total": Broken(
+        (put("office_operation", "amount", "21.00", line="office"),),
+        "office_operation", "合计", "amount", yuan("27.00"), yuan("28.00"),
+    ),
+    "procurement.total": Broken(
+        (put("procurement", "total", "16.50", line="contract"),),
+        "procurement", "政府采购合同金额", "total", yuan("16.50"), yuan("16.00"),
+    ),
+    # the project table's 合计 alone misprinted: it no longer matches gpb_expenditure either
+    "gpb_project.grand": Broken(
+        (put("gpb_project", "project", "51.00", line="total"),),
+        "gpb_project", "合计", "project", yuan("51.00"), yuan("50.00"),
+        also=frozenset({"cross.gpb_project_vs_gpb"}),
+    ),
+    # 项 → 款 → 类 → 合计 moved together: the table adds up, gpb_expenditure does not agree
+    "cross.gpb_project_vs_gpb": Broken(
+        (shift("gpb_project", ("project",), "1.00", "201", "20106", "2010602", None),),
+        "gpb_project", "2010602", "project", yuan("51.00"), yuan("50.00"),
+    ),
     # summary other_income and 本年收入合计 up, 年初结转和结余 down: the summary still adds up
     "cross.income_vs_summary": Broken(
         (put_line("income", "other_income", "21.00"), put_line("income", "income_total", "240.02"),
@@ -318,6 +338,10 @@ CASES: dict[str, Broken] = {
     "narrative.items": Broken(
         (stated("item.actual", "amount", "101.00"), stated("item.actual", "completion", "101.51")),
         "narrative", ITEM, "item.actual", yuan("101.00"), yuan("100.00"),
+    ),
+    "narrative.office_operation": Broken(
+        (stated("office_expenses", "amount", "28.00"),),
+        "narrative", "机关运行经费支出", "office_expenses", yuan("28.00"), yuan("27.00"),
     ),
     "narrative.empty_tables": Broken(
         (lambda doc: add_empty_statement(doc, "gov_fund"),),
