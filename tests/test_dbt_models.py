@@ -121,7 +121,29 @@ def doc_a_2023() -> Document:
     ])
     summary = _summary(unit, "1,511.89", "1,500.12", {"208": "1,400.00", "210": "100.12"})
     return _document(A_2023, DEPT_A, 2023, unit,
-                     [summary, income, expenditure, gpb_expenditure, gpb_basic, three_public])
+                     [summary, income, expenditure, gpb_expenditure, gpb_basic, three_public,
+                      *optional_tables(unit)])
+
+
+def optional_tables(unit: str) -> list[Table]:
+    """机关运行经费, 政府采购 (the budget line with a blank SME cell) and the project table."""
+    office = Table("office_operation", "机关运行经费支出决算表", [9], unit, [
+        _row(0, "合计", {"amount": "200.34"}, line_key="total"),
+        _row(1, "办公费", {"amount": "150.00"}, line_key="office"),
+        _row(2, "其他商品和服务支出", {"amount": "50.34"}, line_key="other_goods"),
+    ])
+    parts = ("total", "goods", "works", "services", "sme")
+    procurement = Table("procurement", "政府采购情况表", [10], unit, [
+        _row(0, "政府采购预算数", dict(zip(parts, ("30.00", "20.00", None, "10.00", None),
+                                         strict=True)), line_key="budget"),
+        _row(1, "政府采购合同金额", dict(zip(parts, ("28.50", "18.50", None, "10.00", "20.00"),
+                                          strict=True)), line_key="contract"),
+    ])
+    project = Table("gpb_project", "一般公共预算财政拨款项目支出决算表", [11], unit, [
+        _row(0, "合计", {"project": "299.78"}, line_key="total"),
+        _row(1, "社会保障和就业支出", {"project": "299.78"}, code="208"),
+    ])
+    return [office, procurement, project]
 
 
 def doc_b_2023() -> Document:
@@ -152,7 +174,10 @@ def doc_simple(sha: str, name: str, year: int, total: str) -> Document:
         _row(0, "合计", {"total": total}, line_key="total"),
         _row(1, "一般公共服务支出", {"total": total}, code="201"),
     ])
-    return _document(sha, name, year, unit, [_summary(unit, total, total, {"201": total}), income])
+    tables = [_summary(unit, total, total, {"201": total}), income]
+    if sha == B_2022:  # quarantined: its optional tables stay out of the marts
+        tables += optional_tables(unit)
+    return _document(sha, name, year, unit, tables)
 
 
 def _build_raw(db: Path) -> None:
@@ -259,7 +284,8 @@ def test_quarantined_and_superseded_absent_from_facts(warehouse: Path) -> None:
     hidden = [B_2022, A_2023_OLD, BROKEN]
     for table in ("fct_income", "fct_expenditure", "fct_gpb_expenditure",
                   "fct_basic_expenditure", "fct_summary_line", "fct_three_public",
-                  "fct_fund_expenditure", "mart_department_year"):
+                  "fct_fund_expenditure", "mart_department_year", "fct_office_operation",
+                  "fct_procurement", "fct_gpb_project_expenditure"):
         count = query(warehouse, f"select count(*) from marts.{table} "
                       "where document_id in (?, ?, ?)", hidden)
         assert count == [(0,)], table
@@ -333,3 +359,32 @@ def test_facts_detail(warehouse: Path) -> None:
     ]
     assert query(warehouse, "select count(*), count(distinct expense_group) "
                  "from marts.dim_economic_subject") == [(109, 2)]
+
+
+def test_optional_table_facts(warehouse: Path) -> None:
+    """The optional tables of the published document, in 元, one row per line, measure or code."""
+    assert query(warehouse, "select item, is_total, amount from marts.fct_office_operation "
+                 "where document_id = ? order by item", [A_2023]) == [
+        ("office", False, Decimal("1500000.00")),
+        ("other_goods", False, Decimal("503400.00")),
+        ("total", True, Decimal("2003400.00")),
+    ]
+    # the budget line's blank SME cell is no figure; blank works are 0
+    assert query(warehouse, "select kind, category, amount from marts.fct_procurement "
+                 "where document_id = ? order by kind, category", [A_2023]) == [
+        ("budget", "goods", Decimal("200000.00")),
+        ("budget", "services", Decimal("100000.00")),
+        ("budget", "total", Decimal("300000.00")),
+        ("budget", "works", Decimal("0.00")),
+        ("contract", "goods", Decimal("185000.00")),
+        ("contract", "services", Decimal("100000.00")),
+        ("contract", "sme", Decimal("200000.00")),
+        ("contract", "total", Decimal("285000.00")),
+        ("contract", "works", Decimal("0.00")),
+    ]
+    assert query(warehouse, "select subject_code, subject_level, is_total, project "
+                 "from marts.fct_gpb_project_expenditure where document_id = ? "
+                 "order by subject_code nulls first", [A_2023]) == [
+        (None, None, True, Decimal("2997800.00")),
+        ("208", 1, False, Decimal("2997800.00")),
+    ]
