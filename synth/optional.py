@@ -116,7 +116,7 @@ def tables(model: YearModel, family: str, unit: str, keys: tuple[str, ...],
            rng: random.Random) -> list[Table]:
     """The chosen optional tables, numbered after the nine core ones."""
     printer = Printer(unit, blank_zero=family == "shanghai")
-    out = []
+    out: list[Table] = []
     for key in keys:
         if key == "office_operation":
             rows = office_operation(model, family, printer)

@@ -282,8 +282,9 @@ def office_operation(table: Table, family: str) -> Grid:
         rows += [[row.label, str(i), *figs(row, ["amount"])]
                  for i, row in enumerate(table.rows, 1)]
         return Grid(rows, [7.0, 1.2, 3.0], [], 2, numeric_from=2)
-    rows = [["项目", "决算数"]] + [[row.label, *figs(row, ["amount"])] for row in table.rows]
-    return Grid(rows, [8.0, 3.4], [], 1, numeric_from=1)
+    lines: Cells = [["项目", "决算数"]]
+    lines += [[row.label, *figs(row, ["amount"])] for row in table.rows]
+    return Grid(lines, [8.0, 3.4], [], 1, numeric_from=1)
 
 
 _PROCUREMENT_PARTS = ["total", "goods", "works", "services"]
