@@ -33,7 +33,10 @@ ROW_SUMS = {
 PLACEHOLDERS = ("XX", "××", "某某")
 WARNING_PREFIXES = ("narrative.", "perf.", "year.")
 WARNING_IDS = {"cross.gpb_within_expenditure", "cross.three_public_vs_basic",
-               "doc.consistency", "doc.unit_list", "doc.subject_codes"}
+               "doc.consistency", "doc.unit_list", "doc.subject_codes",
+               "office_operation.total", "procurement.total", "gpb_project.grand",
+               "cross.gpb_project_vs_gpb"}
+PROCUREMENT_PARTS = ("goods", "works", "services")
 
 
 def severity(check_id: str) -> str:
@@ -88,8 +91,8 @@ class Checker:
     def run(self) -> list[Result]:
         results: list[Result] = []
         for method in (self.summary, self.code_tables, self.fiscal_summary, self.gpb_basic,
-                       self.three_public, self.cross, self.narrative, self.perf, self.document,
-                       self.years):
+                       self.three_public, self.cross, self.optional, self.narrative, self.perf,
+                       self.document, self.years):
             results.extend(method())
         return results
 
@@ -287,6 +290,36 @@ class Checker:
                 booked = basic.find(code=code)
                 yield self.identity("cross.three_public_vs_basic", [actual.amount(column)],
                                     [booked.amount("amount") if booked else ZERO], code)
+
+    def optional(self) -> Iterator[Result]:
+        """The optional tables, where printed: 机关运行经费, 政府采购, the project table."""
+        truth = self.truth
+        office = truth.table("office_operation")
+        if office is not None and not office.declared_empty:
+            total = office.find(line_key="total")
+            lines = [r.amount("amount") for r in office.rows if r.line_key != "total"]
+            yield self.identity("office_operation.total",
+                                [total.amount("amount") if total else ZERO], lines, "合计")
+            stated = next((c for c in truth.claims if c.id == "office"), None)
+            if stated is not None and total is not None:
+                yield self.identity("narrative.office_operation", [stated.value],
+                                    [total.amount("amount")], "claim office")
+        procurement = truth.table("procurement")
+        for row in procurement.rows if procurement else []:
+            yield self.identity("procurement.total", [row.amount("total")],
+                                [row.amount(c) for c in PROCUREMENT_PARTS], row.label)
+        project, gpb = truth.table("gpb_project"), truth.table("gpb_expenditure")
+        if project is None or project.declared_empty:
+            return
+        grand = project.find(line_key="total")
+        classes = [r.amount("project") for r in project.rows if r.code and len(r.code) == 3]
+        yield self.identity("gpb_project.grand", [grand.amount("project") if grand else ZERO],
+                            classes, "合计")
+        printed = {r.code or "total": r.amount("project") for r in project.rows}
+        expected = {r.code or "total": r.amount("project") for r in gpb.rows} if gpb else {}
+        for item in sorted(printed.keys() | {k for k, v in expected.items() if v}):
+            yield self.identity("cross.gpb_project_vs_gpb", [printed.get(item, ZERO)],
+                                [expected.get(item, ZERO)], item)
 
     def narrative(self) -> Iterator[Result]:
         for claim in self.truth.claims:

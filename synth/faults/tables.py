@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from synth.draft import Draft
 from synth.faults.common import bump, capped, delta, largest, leaves, path, record
-from synth.truth import Fault, Row
+from synth.truth import Fault, Row, Table
 
 Planter = Callable[[Draft, random.Random], Fault | None]
 COMPONENT = {"income": "fiscal_appropriation", "expenditure": "basic",
@@ -287,6 +287,61 @@ def _empty_statement(draft: Draft, rng: random.Random) -> Fault | None:
     return None
 
 
+def _printed(draft: Draft, key: str) -> Table | None:
+    table = draft.table(key)
+    return None if table is None or table.declared_empty else table
+
+
+def _office_line(check: str) -> Planter:
+    """office_operation.total: the largest 机关运行经费 line misprinted. narrative.
+    office_operation: that line and the 合计 together, so the table adds up but no longer
+    matches the 机关运行经费 the narrative states."""
+    def plant(draft: Draft, rng: random.Random) -> Fault | None:
+        table = _printed(draft, "office_operation")
+        total = table.find(line_key="total") if table else None
+        row = largest([r for r in table.rows if r.line_key != "total"], "amount") if (
+            table) else None
+        if table is None or total is None or row is None:
+            return None
+        d = delta(draft.unit, rng)
+        before, after = bump(draft, row, "amount", d)
+        if check == "narrative.office_operation":
+            before, after = bump(draft, total, "amount", d)
+            row = total
+        return record(draft, check, check, table, row, "amount", before, after,
+                      "机关运行经费 misprinted")
+    return plant
+
+
+def _procurement(draft: Draft, rng: random.Random) -> Fault | None:
+    table = _printed(draft, "procurement")
+    row = table.find(line_key="contract") if table else None
+    if table is None or row is None:
+        return None
+    before, after = bump(draft, row, "total", delta(draft.unit, rng))
+    return record(draft, "procurement.total", "procurement.total", table, row, "total", before,
+                  after, "政府采购合同金额合计 misprinted")
+
+
+def _project(check: str) -> Planter:
+    """gpb_project.grand: the 合计 misprinted (so it differs from gpb_expenditure too).
+    cross.gpb_project_vs_gpb: a path 项 → 款 → 类 → 合计, so the table still adds up."""
+    def plant(draft: Draft, rng: random.Random) -> Fault | None:
+        table = _printed(draft, "gpb_project")
+        total = table.find(line_key="total") if table else None
+        leaf = largest(leaves(table), "project") if table else None
+        if table is None or total is None or leaf is None or leaf.code is None:
+            return None
+        shown = total if check == "gpb_project.grand" else leaf
+        rows = [total] if shown is total else [*path(table, leaf.code), total]
+        d = delta(draft.unit, rng)
+        changes = {id(row): bump(draft, row, "project", d) for row in rows}
+        before, after = changes[id(shown)]
+        return record(draft, check, check, table, shown, "project", before, after,
+                      "项目支出决算表 misprinted")
+    return plant
+
+
 PLANTERS: dict[str, Planter] = {
     "summary.income_sum": _summary_line("summary.income_sum", "income", ("income_total",),
                                         "本年收入合计 misprinted"),
@@ -319,4 +374,9 @@ PLANTERS: dict[str, Planter] = {
     "cross.gpb_vs_fiscal": _gpb_vs_fiscal,
     "cross.gpb_within_expenditure": _gpb_within,
     "narrative.empty_tables": _empty_statement,
+    "office_operation.total": _office_line("office_operation.total"),
+    "narrative.office_operation": _office_line("narrative.office_operation"),
+    "procurement.total": _procurement,
+    "gpb_project.grand": _project("gpb_project.grand"),
+    "cross.gpb_project_vs_gpb": _project("cross.gpb_project_vs_gpb"),
 }
