@@ -43,8 +43,11 @@ class FaultQueue:
     def __init__(self, seed: int, rate: float):
         self.rate = rate
         self.pick = random.Random(f"{seed}/faults")
-        self.kinds = list(faults.KINDS)
+        self.kinds = [k for k in faults.KINDS if k not in faults.OPTIONAL_KINDS]
         random.Random(f"{seed}/faults/order").shuffle(self.kinds)
+        later = list(faults.OPTIONAL_KINDS)
+        random.Random(f"{seed}/faults/order/optional").shuffle(later)
+        self.kinds += later
 
     def selected(self) -> bool:
         return self.rate > 0 and self.pick.random() < self.rate
