@@ -9,7 +9,10 @@ reports the whole corpus per format.
 Compared: every table figure (table key, row by code or line key and side, column key, value
 in the printed unit; a printed zero or blank is no value, as in the IR), whether an empty table
 is declared empty, the performance self-evaluation figures (funds lines, indicators, total),
-and the document facts (department, year, unit, member units, stated count).
+and the document facts (department, year, unit, member units, stated count). The optional
+tables (机关运行经费, 政府采购, 一般公共预算财政拨款项目支出) are compared like the others; the
+corpus holds each in every format, and both template families' layouts are read from TXT, DOCX
+and XLSX by `test_optional_tables_of_both_families`.
 """
 
 from __future__ import annotations
@@ -29,8 +32,11 @@ import pytest
 from extractors.dispatch import extract_file
 from extractors.ir import Document
 from extractors.numbers import parse_number
-from synth import generate
+from synth import generate, optional
+from synth.corpus import Entry, entries
 from synth.document import plan_departments
+from synth.layout.document import sections
+from synth.render import docx, txt, xlsx
 from synth.truth import Table as TruthTable
 from synth.truth import Truth, read
 
@@ -230,3 +236,44 @@ def test_accuracy_by_format(corpus_root: Path) -> None:
     assert set(by_format) == set(FORMATS)
     wrong = [w for s in by_format.values() for w in s.wrong[:SHOWN]]
     assert all(not s.wrong for s in by_format.values()), f"{report}\n" + "\n".join(wrong)
+
+
+def test_optional_tables_are_in_the_corpus(corpus_root: Path) -> None:
+    """Each optional table printed with figures in every format, and 政府采购 declared empty."""
+    printed: set[tuple[str, str]] = set()
+    empty: set[str] = set()
+    for doc_id in DOCUMENTS:
+        fmt, _, truth, document = _document(corpus_root, doc_id)
+        for table in truth.tables:
+            if table.key in optional.KEYS:
+                assert document.table(table.key) is not None, (doc_id, table.key)
+                if table.declared_empty:
+                    empty.add(table.key)
+                else:
+                    printed.add((table.key, fmt))
+    assert printed == {(key, fmt) for key in optional.KEYS for fmt in FORMATS}
+    assert "procurement" in empty
+
+
+def test_optional_tables_of_both_families(tmp_path: Path) -> None:
+    """A Henan and a Shanghai department printing all three optional tables, each rendered as
+    TXT, DOCX and XLSX: every figure as in the truth."""
+    chosen: dict[str, Entry] = {}
+    for entry in entries(20, range(2023, 2024), ["txt"], seed=1, rate=0.0):
+        published = {t.key for t in entry.truth.tables if t.key in optional.KEYS
+                     and not t.declared_empty}
+        if published == set(optional.KEYS):
+            chosen.setdefault(entry.truth.department["template_family"], entry)
+    assert set(chosen) == {"henan", "shanghai"}
+    for family, entry in chosen.items():
+        layout, truth = sections(entry.draft), entry.truth
+        for fmt in ("txt", "docx", "xlsx"):
+            path = tmp_path / f"{family}.{fmt}"
+            if fmt == "txt":
+                txt.write(layout, path)
+            else:
+                (docx if fmt == "docx" else xlsx).write(layout, path, path.stem)
+            document = extract_file(path)
+            score = compare(truth, document)
+            assert all(document.table(key) for key in optional.KEYS), (family, fmt)
+            assert not score.wrong, f"{family} {fmt}: {score.summary()}: {score.wrong[:SHOWN]}"
