@@ -7,6 +7,7 @@ loader; the publish gate (dq.document_status, dq.check_results) is written with 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
@@ -387,4 +388,22 @@ def test_optional_table_facts(warehouse: Path) -> None:
                  "order by subject_code nulls first", [A_2023]) == [
         (None, None, True, Decimal("2997800.00")),
         ("208", 1, False, Decimal("2997800.00")),
+    ]
+
+
+def test_optional_table_queries(warehouse: Path) -> None:
+    """The queries of docs/optional_tables.md on the published document's optional tables."""
+    text = (DBT_PROJECT_DIR.parent / "docs" / "optional_tables.md").read_text(encoding="utf-8")
+    office, procurement, project = re.findall(r"```sql\n(.*?)```", text, flags=re.DOTALL)
+    assert query(warehouse, office) == [
+        (DEPT_A, 2023, "办公费", Decimal("1500000.00"), Decimal("74.87")),
+        (DEPT_A, 2023, "其他商品和服务支出", Decimal("503400.00"), Decimal("25.13")),
+    ]
+    assert query(warehouse, procurement) == [
+        (DEPT_A, 2023, Decimal("300000.00"), Decimal("285000.00"), Decimal("95.00"),
+         Decimal("70.18")),
+    ]
+    assert query(warehouse, project) == [
+        (DEPT_A, 2023, "208", "社会保障和就业支出", Decimal("2997800.00"),
+         Decimal("2997800.00")),
     ]
