@@ -27,6 +27,25 @@ select document_id, {_EVIDENCE}, file_name as row_label, null as column_key,
     end as message
 from raw.documents"""
 
+# A PDF page the extractors could not read (image only, glyphs without Unicode, a corrupt
+# content stream) is named in the document's warnings as `page N is <status>: <reason>`.
+UNREAD_PAGE = r"^page (\d+) is (needs_ocr|garbled|unreadable)"
+
+PAGES_READ = f"""
+select document_id, null::varchar as table_key,
+    cast(regexp_extract(warning, {lit(UNREAD_PAGE)}, 1) as integer) as page,
+    regexp_extract(warning, {lit(UNREAD_PAGE)}, 2) as row_label, null as column_key,
+    0 as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan, warning as message
+from (select document_id, unnest(warnings) as warning from raw.documents)
+where regexp_matches(warning, {lit(UNREAD_PAGE)})
+union all
+select document_id, {_EVIDENCE}, 'pages' as row_label, null as column_key,
+    1 as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan, 'every page read' as message
+from raw.documents
+where format = 'pdf' and extraction_error is null
+    and not coalesce(list_bool_or([regexp_matches(w, {lit(UNREAD_PAGE)}) for w in warnings]),
+        false)"""
+
 IDENTIFIED = f"""
 select document_id, {_EVIDENCE}, field as row_label, null as column_key,
     found::int as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
