@@ -289,6 +289,12 @@ CHECKS: tuple[Check, ...] = (
         sql_document.PAGES_READ, tolerance="exact",
     ),
     Check(
+        "doc.file_name", "warning", (),
+        "文件名所示部门、年度与文件内容一致",
+        "the department and year a file name states agree with the document",
+        sql_document.FILE_NAME, tolerance="exact",
+    ),
+    Check(
         "doc.identified", "error", (),
         "识别出部门、年度和金额单位", "department, fiscal year and money unit are found",
         sql_document.IDENTIFIED, tolerance="exact",
