@@ -147,7 +147,8 @@ def bad_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     shutil.copy(HENAN, outside / "private.txt")
     put("symlink_out", "link-out.txt").symlink_to(outside / "private.txt")
     names["not_utf8"] = "bad\\xff.txt"
-    (Path(os.fsencode(inbox) + b"/bad\xff.txt")).write_bytes(b"x")
+    with open(os.fsencode(inbox) + b"/bad\xff.txt", "wb") as not_utf8:
+        not_utf8.write(b"x")
     shutil.copy(HENAN, put("other_name", "上海市普陀区财政局-2021.txt"))
 
     home = Home(base / "home")
