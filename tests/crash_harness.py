@@ -183,7 +183,8 @@ def crash(work: Path, kills: int, seed: int, report: bool = True) -> Outcome:
         stage = stages[number % len(stages)]
         step = rng.choice(STAGES[stage])
         started, ended = timing[step]
-        delay = rng.uniform(0, max(ended - started, 0.05))
+        # within the first part of the step: polling and the kill itself take a moment
+        delay = rng.uniform(0, 0.6 * max(ended - started, 0.05))
         if stage == "extraction":  # empty the cache: the run has to extract again
             shutil.rmtree(home.extracted_dir, ignore_errors=True)
         published_before = _published_run(home)

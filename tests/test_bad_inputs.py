@@ -45,7 +45,7 @@ HENAN = SAMPLE_INBOX / "henan-xuchang-hrss-2023.txt"
 SECRET = "pw-Zq8x-never-shown"
 
 NAMES = {
-    "gbk": "..\\..\\windows\\决算 gbk.txt",
+    "gbk": "决算\\..\\..\\windows\\gbk.txt",  # a leading "." would hide it (README)
     "utf16": unicodedata.normalize("NFD", "café-\u202eftx.txt"),
     "gb18030": "ctrl\x01\x1b[31m-gb18030.txt",
     "long": "长" * 78 + ".txt",
@@ -99,11 +99,12 @@ def image_page(target: Path, page: int) -> Path:
 
 
 def two_thousand_pages(target: Path) -> Path:
-    source = pdfium.PdfDocument(PUTUO)
-    document = pdfium.PdfDocument.new()
-    while len(document) < 2000:
-        document.import_pages(source, list(range(min(len(source), 2000 - len(document)))))
-    document.save(target)
+    """The sample's pages over and over (sharing their fonts): 2,000 pages, a few MB."""
+    writer = PdfWriter(clone_from=PUTUO)
+    pages = list(writer.pages)
+    while len(writer.pages) < 2000:
+        writer.add_page(pages[len(writer.pages) % len(pages)])
+    writer.write(target)
     return target
 
 
@@ -284,8 +285,6 @@ def test_smtp_password_is_nowhere(bad_run: Run) -> None:
     for path in bad_run.home.root.rglob("*"):
         if path.is_file() and not path.is_symlink():
             assert SECRET.encode() not in path.read_bytes(), path
-    with duckdb.connect(str(bad_run.home.warehouse), read_only=True) as con:
-        assert con.execute("select count(*) from dq.runs").fetchone() == (1,)
 
 
 def test_fetch_names_stay_in_the_inbox(server: str, tmp_path: Path) -> None:  # noqa: F811
