@@ -308,6 +308,19 @@ CHECKS: tuple[Check, ...] = (
         sql_document.READABLE, tolerance="exact",
     ),
     Check(
+        "doc.pages_read", "warning", (),
+        "PDF每页均可读取（非纯图片、字形有Unicode映射、内容流未损坏）",
+        "every PDF page could be read: not image only, glyphs mapped to Unicode, content "
+        "stream intact",
+        sql_document.PAGES_READ, tolerance="exact",
+    ),
+    Check(
+        "doc.file_name", "warning", (),
+        "文件名所示部门、年度与文件内容一致",
+        "the department and year a file name states agree with the document",
+        sql_document.FILE_NAME, tolerance="exact",
+    ),
+    Check(
         "doc.identified", "error", (),
         "识别出部门、年度和金额单位", "department, fiscal year and money unit are found",
         sql_document.IDENTIFIED, tolerance="exact",

@@ -27,6 +27,25 @@ select document_id, {_EVIDENCE}, file_name as row_label, null as column_key,
     end as message
 from raw.documents"""
 
+# A PDF page the extractors could not read (image only, glyphs without Unicode, a corrupt
+# content stream) is named in the document's warnings as `page N is <status>: <reason>`.
+UNREAD_PAGE = r"^page (\d+) is (needs_ocr|garbled|unreadable)"
+
+PAGES_READ = f"""
+select document_id, null::varchar as table_key,
+    cast(regexp_extract(warning, {lit(UNREAD_PAGE)}, 1) as integer) as page,
+    regexp_extract(warning, {lit(UNREAD_PAGE)}, 2) as row_label, null as column_key,
+    0 as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan, warning as message
+from (select document_id, unnest(warnings) as warning from raw.documents)
+where regexp_matches(warning, {lit(UNREAD_PAGE)})
+union all
+select document_id, {_EVIDENCE}, 'pages' as row_label, null as column_key,
+    1 as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan, 'every page read' as message
+from raw.documents
+where format = 'pdf' and extraction_error is null
+    and not coalesce(list_bool_or([regexp_matches(w, {lit(UNREAD_PAGE)}) for w in warnings]),
+        false)"""
+
 IDENTIFIED = f"""
 select document_id, {_EVIDENCE}, field as row_label, null as column_key,
     found::int as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
@@ -126,3 +145,31 @@ select document_id, table_key, page, place as row_label, null as column_key,
         else place || ' agrees'
     end || coalesce(' (page ' || page || ')', '') as message
 from judged"""
+
+
+# The year and the department a file name states (`2023`, `上海市普陀区财政局` in
+# `上海市普陀区财政局-2023-….pdf`): a year stands apart from letters and digits, a department
+# name ends in the word of an office.
+NAMED_YEAR = "(?:^|[^0-9A-Za-z])(20[0-9]{2})(?:[^0-9A-Za-z]|$)"
+NAMED_OFFICE = r"\p{Han}{2,}(?:局|厅|委员会|办公室|院|中心|站|馆)"
+
+FILE_NAME = f"""
+with named as (
+    select document_id, file_name, department_name, fiscal_year,
+        {_name_key('department_name')} as name_key
+    from raw.documents
+    where extraction_error is null
+)
+select document_id, null::varchar as table_key, null::integer as page,
+    'file name year' as row_label, null as column_key,
+    (year::integer = fiscal_year)::int as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan,
+    'file name ' || file_name || ' says ' || year || ', the document ' ||
+        coalesce(fiscal_year::varchar, 'no year') as message
+from (select *, unnest(regexp_extract_all(file_name, {lit(NAMED_YEAR)}, 1)) as year from named)
+where fiscal_year is not null
+union all
+select document_id, null::varchar, null::integer, 'file name department', null,
+    (contains(name_key, office) or contains(office, name_key))::int, 1, 0, 0,
+    'file name ' || file_name || ' names ' || office || ', the document ' || department_name
+from (select *, unnest(regexp_extract_all(file_name, {lit(NAMED_OFFICE)})) as office from named)
+where coalesce(name_key, '') <> ''"""

@@ -78,7 +78,7 @@ class Table:
 @dataclass
 class PageInfo:
     page: int
-    status: Literal["text", "needs_ocr", "garbled", "empty"]
+    status: Literal["text", "needs_ocr", "garbled", "empty", "unreadable"]
     chars: int
 
 

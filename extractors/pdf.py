@@ -14,6 +14,7 @@ table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
 from contextlib import closing
@@ -24,6 +25,7 @@ from typing import Any, Literal
 import pdfplumber
 import pypdfium2 as pdfium
 from pdfminer.pdfdocument import PDFEncryptionError
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -72,7 +74,7 @@ CANONICAL_TABLES = (
     "three_public",
 )
 _PERF_SCOPES: dict[str, PerfScope] = {"perf_department": "department", "perf_project": "project"}
-PageStatus = Literal["text", "needs_ocr", "garbled", "empty"]
+PageStatus = Literal["text", "needs_ocr", "garbled", "empty", "unreadable"]
 ObjectSource = Literal["pdfium", "pdfminer"]
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, not even across documents
 _PDF_ERRORS = (
@@ -93,6 +95,9 @@ class PdfSettings:
     line_tolerance: float = 7.0  # points; joins raised glyphs (“ ”) into their text line
     snap_tolerance: float = 3.0  # pdfplumber: ruling lines this close are one line
     object_source: ObjectSource = "pdfium"  # who reads chars and paths for pdfplumber
+    # A content stream this long that gives pdfium no object at all is corrupt, not blank.
+    unreadable_stream_bytes: int = 64
+    max_pages: int | None = None  # None: $JUESUAN_MAX_PAGES, else DEFAULT_MAX_PAGES
 
     def table_settings(self) -> dict[str, Any]:
         return {
@@ -103,6 +108,11 @@ class PdfSettings:
 
 
 DEFAULT_SETTINGS = PdfSettings()
+DEFAULT_MAX_PAGES = 1000  # a disclosure has tens of pages; more is a bound on time and memory
+
+
+def page_limit(settings: PdfSettings) -> int:
+    return settings.max_pages or int(os.environ.get("JUESUAN_MAX_PAGES", DEFAULT_MAX_PAGES))
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,9 @@ def extract_pdf(
     scan = _Scan(settings)
     try:
         with _PDFIUM, pdfplumber.open(path) as pdf, closing(pdfium.PdfDocument(path)) as doc:
+            if len(doc) > page_limit(settings):
+                problem = f"{len(doc)} pages, over the limit of {page_limit(settings)}"
+                raise ExtractionError(str(path), f"{problem} (JUESUAN_MAX_PAGES)")
             page_count = len(pdf.pages)
             if len(doc) != page_count:
                 problem = f"pdfminer reads {page_count} pages, pdfium {len(doc)}"
@@ -173,9 +186,11 @@ def _problem(exc: Exception) -> str:
 # Pages
 
 
-def _classify(read: PdfiumPage, number: int, settings: PdfSettings) -> PageInfo:
+def _classify(read: PdfiumPage, page: Page, settings: PdfSettings) -> PageInfo:
     status: PageStatus
-    if read.visible and read.unmapped / read.visible >= settings.garbled_share:
+    if not read.objects and _content_bytes(page) >= settings.unreadable_stream_bytes:
+        status = "unreadable"
+    elif read.visible and read.unmapped / read.visible >= settings.garbled_share:
         status = "garbled"
     elif read.visible < settings.ocr_max_chars and read.images:
         status = "needs_ocr"
@@ -183,15 +198,27 @@ def _classify(read: PdfiumPage, number: int, settings: PdfSettings) -> PageInfo:
         status = "empty"
     else:
         status = "text"
-    return PageInfo(number, status, read.chars)
+    return PageInfo(page.page_number, status, read.chars)
+
+
+def _content_bytes(page: Page) -> int:
+    """The declared length of the page's content streams."""
+    streams = resolve1(page.page_obj.attrs.get("Contents"))
+    streams = streams if isinstance(streams, list) else [streams]
+    lengths = (resolve1(stream).attrs.get("Length") for stream in map(resolve1, streams)
+               if isinstance(stream, PDFStream))
+    return sum(int(resolve1(length) or 0) for length in lengths)
 
 
 def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
-    info = _classify(read, page.page_number, scan.settings)
+    info = _classify(read, page, scan.settings)
     scan.page_info.append(info)
+    if info.status == "unreadable":
+        scan.warnings.append(f"page {info.page} is unreadable: its content stream "
+                             f"({_content_bytes(page)} bytes) draws nothing, it is corrupt")
+    elif info.status not in ("text", "empty"):
+        scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
     if info.status != "text":
-        if info.status != "empty":
-            scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
         return  # an empty page does not end a table that continues after it
     scan.all_texts[info.page] = read.text
     _page_text(read.text, scan)

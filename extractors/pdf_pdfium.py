@@ -50,6 +50,7 @@ class PdfiumPage:
     unmapped: int = 0  # visible characters without a Unicode meaning (pdfminer's `(cid:n)`)
     images: int = 0
     path_objects: int = 0
+    objects: int = 0  # page objects pdfium read from the content stream, of any kind
     paths: list[PathShape] = field(default_factory=list)
     glyphs: list[Glyph] = field(default_factory=list)
 
@@ -60,7 +61,7 @@ def read_page(page: pdfium.PdfPage, shapes: bool) -> PdfiumPage:
     try:
         text = textpage.get_text_range()
         read = PdfiumPage(text.replace("\r\n", "\n"))
-        count = fpdf.FPDFPage_CountObjects(page.raw)
+        count = read.objects = fpdf.FPDFPage_CountObjects(page.raw)
         objects = [fpdf.FPDFPage_GetObject(page.raw, i) for i in range(count)]
         _walk(objects, IDENTITY, read, shapes)
         _read_chars(read, textpage, text, shapes and read.path_objects > 0)

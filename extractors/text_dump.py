@@ -9,10 +9,19 @@ no merges (a merged cell is printed once, blanks after it).
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from extractors.flow import GridRow, Item, Text, build_document, starts_text
 from extractors.ir import Document, ExtractionError
+
+# A byte-order mark names its encoding (UTF-32's before UTF-16's: it starts with it); text
+# without one is UTF-8 or, failing that, GB18030 (a superset of GBK and GB2312).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -20,12 +29,16 @@ def _read_lines(path: Path) -> list[str]:
         data = path.read_bytes()
     except OSError as exc:
         raise ExtractionError(str(path), f"cannot be read: {exc}") from exc
-    for encoding in ("utf-8-sig", "gb18030"):
+    marked = [encoding for bom, encoding in _BOMS if data.startswith(bom)]
+    for encoding in marked[:1] or ["utf-8", "gb18030"]:
         try:
-            return data.decode(encoding).splitlines()
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ExtractionError(str(path), "not UTF-8 or GB18030 text")
+        if "\0" in text:
+            break
+        return text.splitlines()
+    raise ExtractionError(str(path), "not text in UTF-8, GB18030/GBK or UTF-16/32 with a BOM")
 
 
 def _items(lines: list[str]) -> list[Item]:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orchestration.paths import DBT_PROJECT_DIR, SAMPLE_INBOX, Home
+
+if TYPE_CHECKING:
+    from dagster import DagsterInstance
+
+RUN_LOCK = ".run.lock"
+PID_TAG = "juesuan/pid"  # on the runs of `juesuan run`: which process executes it
 
 SAMPLE_QUERY = """
 select department_name, fiscal_year,
@@ -54,11 +64,38 @@ def _configure(inbox: Path, home: Home) -> None:
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
 
 
+class RunInProgress(RuntimeError):
+    """Another `juesuan run` holds the home."""
+
+
+@contextmanager
+def _run_lock(home: Home) -> Iterator[None]:
+    """One `juesuan run` per home at a time (one build database); released when the process
+    ends, however it ends."""
+    with (home.root / RUN_LOCK).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RunInProgress(f"{home.root}: another juesuan run is in progress") from None
+        yield
+
+
 def run(inbox: Path, home: Home) -> bool:
     """One run of the pipeline job, in process, recorded in the home's Dagster instance: the
     inbox's new content hashes become partitions and are extracted, then everything downstream
-    is rebuilt from the extraction cache (what the inbox sensor asks of `dagster dev`)."""
+    is rebuilt from the extraction cache (what the inbox sensor asks of `dagster dev`).
+
+    What a killed run left is cleared first (`publish.recover`, `_end_orphaned_runs`)."""
     _configure(inbox, home)
+    try:
+        with _run_lock(home):
+            return _run_locked(inbox, home)
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return False
+
+
+def _run_locked(inbox: Path, home: Home) -> bool:
     if _manifest_stale():
         prepare()
     from dagster import DagsterInstance
@@ -67,15 +104,18 @@ def run(inbox: Path, home: Home) -> bool:
     from orchestration.defs.documents import plan_refresh
     from orchestration.defs.home import JuesuanHome
     from orchestration.defs.schedules import PIPELINE_JOB, record_failed_run
+    from orchestration.publish import recover
 
+    recover(home)
     juesuan = JuesuanHome(inbox=str(inbox), home=str(home.root))
     defs = build_defs(juesuan)
     with DagsterInstance.get() as instance:
+        _end_orphaned_runs(instance, home)
         refresh = plan_refresh(juesuan, instance, defs.get_repository_def())
         refresh.register(instance)
         result = defs.resolve_job_def(PIPELINE_JOB).execute_in_process(
             instance=instance,
-            tags=refresh.run_request.tags,
+            tags={**refresh.run_request.tags, PID_TAG: str(os.getpid())},
             asset_selection=refresh.run_request.asset_selection,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
@@ -90,6 +130,19 @@ def run(inbox: Path, home: Home) -> bool:
         return False
     _print_outcome(home, result.run_id)
     return True
+
+
+def _end_orphaned_runs(instance: DagsterInstance, home: Home) -> None:
+    """Runs of `juesuan run` still marked in progress while we hold the run lock were killed:
+    mark them failed (else the inbox sensor waits for them forever) and log them for dq.runs."""
+    from dagster import RunsFilter
+
+    from orchestration.defs.schedules import IN_PROGRESS, PIPELINE_JOB, record_failed_run
+
+    for orphan in instance.get_runs(RunsFilter(job_name=PIPELINE_JOB, statuses=IN_PROGRESS)):
+        if PID_TAG in orphan.tags:
+            instance.report_run_failed(orphan, "its process ended without finishing the run")
+            record_failed_run(instance, orphan.run_id, home)
 
 
 def _print_outcome(home: Home, run_id: str) -> None:
@@ -168,6 +221,17 @@ def report(home: Home, run_id: str, send: bool) -> int:
     return 0
 
 
+def verify(home: Home) -> int:
+    """Check the published warehouse and its export against the manifest; 1 on a problem."""
+    from orchestration.publish import verify as verify_warehouse
+
+    problems = verify_warehouse(home)
+    for problem in problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    print(f"{home.warehouse}: " + (f"{len(problems)} problems" if problems else "intact"))
+    return 1 if problems else 0
+
+
 HOME_HELP = "default: $JUESUAN_HOME or ./var"
 
 
@@ -192,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     extract_cmd = commands.add_parser("extract", help="print one file's extraction as JSON")
     extract_cmd.add_argument("file", type=Path)
     commands.add_parser("prepare", help="parse the dbt project (writes its manifest)")
+    verify_cmd = commands.add_parser("verify", help="check the published warehouse's integrity")
+    verify_cmd.add_argument("--home", type=Path, default=None, help=HOME_HELP)
     commands.add_parser("synth", help="generate a disclosure corpus (see `juesuan synth -h`)")
     demo_cmd = commands.add_parser("demo", help="run on the samples plus a generated corpus")
     demo_cmd.add_argument("--home", type=Path, default=None, help=HOME_HELP)
@@ -218,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "fetch":
         return fetch(args.manifest, args.inbox or os.environ.get("JUESUAN_INBOX"))
+    if args.command == "verify":
+        return verify(_home(args.home))
     if args.command == "report":
         return report(_home(args.home), args.run, args.send)
     if args.command == "demo":

@@ -94,6 +94,14 @@ def _suffix(url: str, headers: Message) -> str:
     raise FetchError(f"not a known document type ({content_type}, {suffix or 'no suffix'})")
 
 
+def _confined(inbox: Path, name: str) -> Path:
+    """The inbox file of that name; a name that would lead elsewhere is refused."""
+    target = inbox / name
+    if Path(name).name != name or target.resolve().parent != inbox.resolve():
+        raise FetchError(f"file name {name!r} leads out of the inbox")
+    return target
+
+
 class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
     def redirect_request(
         self,
@@ -124,10 +132,12 @@ def _fetch(
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise FetchError(f"{length} bytes is over the limit of {max_bytes}")
-            target = inbox / (safe_stem(department, year, url) + _suffix(url, response.headers))
+            target = _confined(inbox, safe_stem(department, year, url)
+                               + _suffix(url, response.headers))
             partial = inbox / f".{target.name}.part"  # hidden: the inbox ignores it
+            partial.unlink(missing_ok=True)
             try:
-                with partial.open("wb") as out:
+                with partial.open("xb") as out:  # never through a link left in its place
                     size = 0
                     while chunk := response.read(CHUNK):
                         size += len(chunk)

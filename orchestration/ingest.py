@@ -13,6 +13,7 @@ The cache keeps one extraction per content hash: `<sha256>.json` for a document,
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 from collections.abc import Iterator
@@ -31,10 +32,56 @@ INDEX_FILE = "inbox-index.json"
 
 
 def inbox_files(inbox: Path) -> list[Path]:
-    """Every regular, non-hidden file under the inbox, in a stable order."""
-    return sorted(
-        p for p in inbox.rglob("*") if p.is_file() and not p.name.startswith(".")
-    )
+    """Every regular, non-hidden file under the inbox that may be read, in a stable order."""
+    return [path for path, problem in _inbox_entries(inbox) if problem is None]
+
+
+def refused_files(inbox: Path) -> dict[str, str]:
+    """Inbox entries that are not read, each with why: a symbolic link leading out of the
+    inbox, a name that is not UTF-8, something that is not a regular file."""
+    return {_printable(path): problem for path, problem in _inbox_entries(inbox) if problem}
+
+
+def _inbox_entries(inbox: Path) -> list[tuple[Path, str | None]]:
+    """(path, None) for a file to read, (path, problem) for one refused. Hidden names are
+    skipped; symbolic links are followed only to files inside the inbox."""
+    root = inbox.resolve()
+    entries: list[tuple[Path, str | None]] = []
+    for folder, dirs, names in os.walk(inbox):  # does not descend into linked folders
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in [*dirs, *names]:
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            problem = _problem(path, root)
+            if problem or not path.is_dir():
+                entries.append((path, problem))
+    return sorted(entries, key=lambda entry: _printable(entry[0]))
+
+
+def _problem(path: Path, root: Path) -> str | None:
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return f"symbolic link to {_printable(target)}, outside the inbox: refused"
+        return None if target.is_file() or target.is_dir() else "broken symbolic link"
+    if path.is_dir():
+        return None
+    if _printable(path) != str(path):
+        return "file name is not valid UTF-8: refused"
+    if not path.is_file():
+        return "not a regular file: refused"
+    return None
+
+
+def _printable(path: Path) -> str:
+    """The path as text; bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def refused_id(path: str) -> str:
+    """A stable document id for a refused entry (its bytes are never read)."""
+    return hashlib.sha256(f"refused:{path}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -52,6 +99,7 @@ class InboxScan:
     files: dict[str, str]  # inbox path → sha256 of its bytes now
     first_seen: dict[str, datetime]  # sha256 → when first seen, every hash ever seen
     paths: dict[str, list[str]]  # sha256 → inbox paths that hold or held these bytes
+    refused: dict[str, str] = field(default_factory=dict)  # inbox path → why it is not read
 
     def hashes(self) -> list[str]:
         """The distinct contents of the inbox now, the earliest seen first."""
@@ -101,6 +149,7 @@ def scan_inbox(inbox: Path, home: Home) -> InboxScan:
         files={path: entry["sha256"] for path, entry in files.items()},
         first_seen={sha: datetime.fromisoformat(h["first_seen_at"]) for sha, h in hashes.items()},
         paths={sha: list(h["paths"]) for sha, h in hashes.items()},
+        refused=refused_files(inbox),
     )
 
 
@@ -159,6 +208,10 @@ class CachedInbox:
 def load_cached(scan: InboxScan, home: Home) -> CachedInbox:
     """The cached extraction of every version in the inbox, as of the scan."""
     result = CachedInbox()
+    now = datetime.now(UTC)
+    for path, problem in scan.refused.items():
+        result.failures.append((path, refused_id(path), problem))
+        result.first_seen[refused_id(path)] = now
     for version in scan.versions():
         document_cache = _document_cache(home, version.sha256)
         failure_cache = _failure_cache(home, version.sha256)

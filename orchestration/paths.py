@@ -55,6 +55,7 @@ class Home:
     def ensure(self) -> Home:
         for path in (self.build_db.parent, self.reports_dir, self.extracted_dir, self.dagster_home):
             path.mkdir(parents=True, exist_ok=True)
+        self.build_db.parent.chmod(0o700)  # the build database is private to the pipeline
         dagster_yaml = self.dagster_home / "dagster.yaml"
         if not dagster_yaml.exists():
             # Dagster ignores DO_NOT_TRACK; this is the only switch it honours.

@@ -142,7 +142,7 @@ def test_dagster_recorded_materialisations_and_checks(pipeline: Home) -> None:
 def test_reader_of_old_warehouse_is_not_disturbed_by_a_publish(pipeline: Home) -> None:
     reader = duckdb.connect(str(pipeline.warehouse), read_only=True)
     before = reader.execute("select count(*) from marts.fct_income").fetchone()
-    publish(pipeline)
+    publish(pipeline, "republished")
     assert reader.execute("select count(*) from marts.fct_income").fetchone() == before
     reader.close()
     assert query(pipeline, "select count(*) from marts.fct_income")[0] == before

@@ -107,8 +107,10 @@ def raw_documents(
     inbox = load_cached(scan_inbox(Path(juesuan.inbox), home), home)
     for path in inbox.pending:
         context.log.warning(f"{path} is not extracted yet; the next run loads it")
-    home.build_db.unlink(missing_ok=True)  # the build is rebuilt from the cache every run
+    for stale in (home.build_db, home.build_db.with_name(home.build_db.name + ".wal")):
+        stale.unlink(missing_ok=True)  # rebuilt from the cache every run; a killed run's WAL too
     with duckdb.connect(str(home.build_db)) as con:
+        home.build_db.chmod(0o600)  # private to the pipeline
         create_raw_schema(con)
         cells = load_documents(con, inbox.documents, inbox.failures, inbox.first_seen)
     yield MaterializeResult(

@@ -39,7 +39,7 @@ def published_warehouse(context: AssetExecutionContext, juesuan: JuesuanHome) ->
             },
             runs_log=home.root / RUNS_LOG,
         )
-    result = publish(home)
+    result = publish(home, context.run.run_id)
     return MaterializeResult(
         metadata={
             "path": str(result.warehouse),
