@@ -296,7 +296,7 @@ def test_unknown_code_reported_with_evidence(home: Home) -> None:
     label = f"{UNKNOWN_CODE} {NAMES[UNKNOWN_CODE]}"
     assert [(t, r, s, lhs, rhs) for t, r, s, lhs, rhs, _, _ in rows] == [
         (table, label, check.severity, 0, 1) for table in
-        ("expenditure", "gpb_expenditure", "income")
+        ("expenditure", "gpb_expenditure", "gpb_project", "income")
     ]
     assert all(f"unknown function code {UNKNOWN_CODE} in 2020" in m and "not in the catalogue"
                in m for *_, m, _ in rows)
@@ -309,7 +309,7 @@ def test_unknown_code_reported_with_evidence(home: Home) -> None:
         select code_status, is_catalogued, printed_name, document_count, table_keys
         from intermediate.int_observed_subjects where subject_code = ?""", [UNKNOWN_CODE])
     assert observed == [("unknown_code", False, NAMES[UNKNOWN_CODE], 1,
-                         "expenditure, gpb_expenditure, income")]
+                         "expenditure, gpb_expenditure, gpb_project, income")]
 
 
 def test_renamed_subjects_pass_the_check_in_their_years(home: Home) -> None:
@@ -357,7 +357,7 @@ def test_check_and_catalogue_model_agree(home: Home) -> None:
     model = set(query(home.build_db, """
         select document_id, table_key, printed_code from intermediate.int_printed_subjects
         where code_status in ('unknown_code', 'name_mismatch')"""))
-    assert check == model and len(check) == 3
+    assert check == model and len(check) == 4  # the project table prints the code too
     statuses = query(home.build_db, "select code_status, count(*) from "
                      "intermediate.int_printed_subjects where printed_code is not null "
                      "group by 1 order by 1")
