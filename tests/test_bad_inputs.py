@@ -9,9 +9,10 @@ with a corrupt content stream, without ToUnicode maps, with an image-only page a
 the inbox, a name that is not UTF-8, and a document whose file name names another department
 and year. The run has SMTP credentials configured: the password must appear nowhere.
 
-Bad input covered elsewhere: empty, unsupported, corrupt, truncated and password PDFs
-(test_pdf.py, test_pipeline.py), DOCX/XLSX not a zip, zip bombs and encrypted packages
-(test_docx_xlsx.py), the same bytes twice and two versions (test_operations.py).
+Empty, unsupported and oversized files are checked on their own below. Bad input covered
+elsewhere: corrupt, truncated and password PDFs (test_pdf.py, test_pipeline.py), DOCX/XLSX
+not a zip, zip bombs and encrypted packages (test_docx_xlsx.py), the same bytes twice and
+two versions (test_operations.py).
 """
 
 from __future__ import annotations
