@@ -42,7 +42,7 @@ union all
 select document_id, {_EVIDENCE}, 'pages' as row_label, null as column_key,
     1 as lhs, 1 as rhs, 0 as n_terms, 0 as half_unit_yuan, 'every page read' as message
 from raw.documents
-where format = 'pdf' and extraction_error is null
+where extraction_error is null
     and not coalesce(list_bool_or([regexp_matches(w, {lit(UNREAD_PAGE)}) for w in warnings]),
         false)"""
 
@@ -172,4 +172,10 @@ select document_id, null::varchar, null::integer, 'file name department', null,
     (contains(name_key, office) or contains(office, name_key))::int, 1, 0, 0,
     'file name ' || file_name || ' names ' || office || ', the document ' || department_name
 from (select *, unnest(regexp_extract_all(file_name, {lit(NAMED_OFFICE)})) as office from named)
-where coalesce(name_key, '') <> ''"""
+where coalesce(name_key, '') <> ''
+union all
+select document_id, null::varchar, null::integer, 'file name', null, 1, 1, 0, 0,
+    'file name ' || file_name || ' states no department or year'
+from named
+where not regexp_matches(file_name, {lit(NAMED_YEAR)})
+    and not regexp_matches(file_name, {lit(NAMED_OFFICE)})"""

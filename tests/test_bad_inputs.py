@@ -9,9 +9,10 @@ with a corrupt content stream, without ToUnicode maps, with an image-only page a
 the inbox, a name that is not UTF-8, and a document whose file name names another department
 and year. The run has SMTP credentials configured: the password must appear nowhere.
 
-Bad input covered elsewhere: empty, unsupported, corrupt, truncated and password PDFs
-(test_pdf.py, test_pipeline.py), DOCX/XLSX not a zip, zip bombs and encrypted packages
-(test_docx_xlsx.py), the same bytes twice and two versions (test_operations.py).
+Empty, unsupported and oversized files are checked on their own below. Bad input covered
+elsewhere: corrupt, truncated and password PDFs (test_pdf.py, test_pipeline.py), DOCX/XLSX
+not a zip, zip bombs and encrypted packages (test_docx_xlsx.py), the same bytes twice and
+two versions (test_operations.py).
 """
 
 from __future__ import annotations
@@ -304,3 +305,21 @@ def test_fetch_names_stay_in_the_inbox(server: str, tmp_path: Path) -> None:  # 
     assert all(o.path is not None and o.path.parent == inbox for o in outcomes)
     assert outside.read_bytes() == b"untouched"
     assert outcomes[0].path is not None and outcomes[0].path.read_bytes() == PDF_BODY
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.pdf", b"", "the file is empty"),
+        ("report.doc", b"\xd0\xcf\x11\xe0 legacy Word", "unsupported file type .doc"),
+        ("oversized.txt", b"x" * 2048, "2048 bytes is over the limit of 1024"),
+    ],
+)
+def test_empty_unsupported_and_oversized_files(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ExtractionError, match=problem) as raised:
+        extract_file(path, max_bytes=1024)
+    assert raised.value.path == str(path)

@@ -324,6 +324,16 @@ CASES: dict[str, Broken] = {
         (placeholder_header,),
         "income", "table:income", None, Decimal(0), Decimal(1),
     ),
+    # a page the extractor could not read, as it names it in the warnings
+    "doc.pages_read": Broken(
+        (lambda doc: doc.warnings.append("page 3 is garbled: its content is not read"),),
+        None, "garbled", None, Decimal(0), Decimal(1),
+    ),
+    # a file name stating another year
+    "doc.file_name": Broken(
+        (attribute("source_path", "/inbox/测试市broken局-2021.txt"),),
+        None, "file name year", None, Decimal(0), Decimal(1),
+    ),
     # -- narrative and performance (tests/narrative_support.py)
     "narrative.totals": Broken(
         (stated("expenditure_total", "amount", "242.02"),),
