@@ -69,7 +69,7 @@ def measure_of(text: str) -> str | None:
     return key if key in MEASURES else None
 
 
-def _is_header_word(table_key: str, text: str) -> bool:
+def is_header_word(table_key: str, text: str) -> bool:
     norm = catalogue.normalise(text)
     if norm in TOTAL_LABELS or catalogue.strip_ordinal(norm) != norm:
         return False  # a total or numbered line (一、…) is a line label, not a header
@@ -91,7 +91,7 @@ def is_data_row(grid: Grid, row: int, table_key: str) -> bool:
         return True
     if "" not in present:
         return False
-    return not any(_is_header_word(table_key, text) for text in present if text)
+    return not any(is_header_word(table_key, text) for text in present if text)
 
 
 def header_row_count(grid: Grid, table_key: str) -> int:
@@ -147,7 +147,7 @@ def _promote_subheaders(
         if _column(table_key, col, texts).role in ("code", "name"):
             continue
         text = grid.origin_text(header_rows, col)
-        if text and not is_amount(text) and _is_header_word(table_key, text):
+        if text and not is_amount(text) and is_header_word(table_key, text):
             texts.append(catalogue.normalise(text))
 
 

@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from synth import faults, narrative, perf, printed
 from synth.draft import Draft
 from synth.faults.common import record
+from synth.layout.blocks import RULES
 from synth.model import YearModel
 from synth.profiles import KINDS, REGIONS, Kind, Region
 from synth.truth import Table
 
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "txt": "txt"}
+# How often a department-year prints its nine tables ruled, with horizontal rules only, or
+# without any rules (synth.layout.blocks.RULES).
+RULE_WEIGHTS = (0.6, 0.15, 0.25)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt
     }
     doc = Draft(context, printed.tables(model, family, department.unit),
                 list(department.members), len(department.members), headers(department))
+    doc.rules = rng("layout").choices(RULES, RULE_WEIGHTS)[0]
     if renamed:
         table = doc.table("expenditure")
         row = table.find(code=renamed[1]) if table else None

@@ -1,0 +1,407 @@
+"""Tables printed without ruling lines (or with horizontal rules only), read from word positions.
+
+A Word table with its borders removed still prints its title, a header and rows of figures. It
+is recognised by its title (`catalogue.match_table_title`) followed, within a few lines, by a
+header whose words name columns (`pdf_columns.is_header_word`); a contents line or a sentence
+has no such header under it. Then:
+
+- header cells: words of the header lines, lines of one wrapped cell joined (same centre, next
+  line, one part alone not a header word: `一般公共预算财` / `政拨款`);
+- columns: the header's leaf cells (those with no cells under them on both sides), centred
+  over their column; a cell over several columns spans the columns centred under it
+  (预算数 over six), stopping at a cell of its own level;
+- data: words under the header grouped by horizontal overlap into column groups; a group is
+  placed by its alignment: right-aligned figures end right of their column's centre,
+  left-aligned text starts left of it;
+- rows: printed lines, lines that overlap vertically joined (a wrapped name beside figures
+  centred on it); the table ends at a note (注：…), the next title or a sentence.
+
+The result is a `pdf_grid.Grid`, read by the same column and row code as a ruled table. A
+table continued on the next page is read with the columns of its first page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors import catalogue
+from extractors.pdf_columns import is_header_word
+from extractors.pdf_grid import Grid, Slot
+from extractors.pdf_text import compact, is_amount, is_code
+from extractors.pdf_words import TextLine, Word, joined
+
+TOLERANCE = 3.0  # points: centres this close are one centre
+MAX_HEADING_LINES = 4  # lines between a title and its header (表号, 部门, 单位)
+MAX_HEADER_LINES = 10
+MAX_HEADER_WORD = 16  # characters; a longer text is a sentence, not a column header
+NOTE_STARTS = ("注", "说明", "备注")
+SENTENCE_MARKS = ("。", "，", "；")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where a table's columns are: the centre of each column's leaf header cells."""
+
+    centers: tuple[float, ...]
+    left: float
+    right: float
+
+    def bounds(self, col: int) -> tuple[float, float]:
+        """Half-way to the neighbouring centres (the table's edges outside)."""
+        low = self.left if col == 0 else (self.centers[col - 1] + self.centers[col]) / 2
+        last = col + 1 == len(self.centers)
+        high = self.right if last else (self.centers[col] + self.centers[col + 1]) / 2
+        return low, high
+
+
+@dataclass
+class UnruledTable:
+    key: str | None  # None: the table continued from the page before
+    title: str
+    heading: list[str]  # lines between the title and the header
+    grid: Grid | None  # None: no rows on this page
+    columns: Columns
+    notes: list[str] = field(default_factory=list)  # lines after the table
+
+
+def is_title(line: TextLine, max_chars: int) -> str | None:
+    flat = compact(line.text)
+    if len(flat) > max_chars or flat.endswith("说明"):
+        return None
+    return catalogue.match_table_title(flat)
+
+
+def read_page(
+    lines: list[TextLine],
+    page: int,
+    max_title_chars: int,
+    open_table: tuple[str, Columns] | None,
+) -> list[UnruledTable]:
+    """The tables on a page: first the open table's continuation (key None), if any."""
+    found: list[UnruledTable] = []
+    index = 0
+    if open_table is not None:
+        key, columns = open_table
+        start = index
+        if start < len(lines) and is_title(lines[start], max_title_chars) == key:  # 续表
+            start += 1
+            start = _header_start(lines, start, key) or start
+        start = _header_end(lines, start, key)
+        end = _data_end(lines, start, max_title_chars)
+        if end > start or (start < len(lines) and _is_note(lines[start])):
+            grid = _grid(page, [], lines[start:end], columns) if end > start else None
+            found.append(UnruledTable(None, "", [], grid, columns))
+            index = end
+    while index < len(lines):
+        key = is_title(lines[index], max_title_chars)
+        table = _table_at(lines, index, key, page, max_title_chars) if key else None
+        if table is None:
+            if found:
+                found[-1].notes.append(lines[index].text)
+            index += 1
+            continue
+        found.append(table[0])
+        index = table[1]
+    return found
+
+
+def _table_at(
+    lines: list[TextLine], index: int, key: str, page: int, max_title_chars: int
+) -> tuple[UnruledTable, int] | None:
+    start = _header_start(lines, index + 1, key)
+    if start is None:
+        return None
+    end_header = _header_end(lines, start, key)
+    header = lines[start:end_header]
+    words = [w for line in header for w in line.words]
+    named = [w for w in words if _names_column(key, w.text)]
+    valued = [w for w in named if catalogue.match_column(key, catalogue.normalise(w.text))]
+    if len(named) < 2 or not valued:
+        return None
+    end = _data_end(lines, end_header, max_title_chars)
+    data = lines[end_header:end]
+    if not any(_has_data(line) for line in data) and len(named) < 3:
+        return None
+    cells = header_cells(words, key)
+    columns = _columns(cells, [w for line in data for w in line.words])
+    grid = _grid(page, cells, data, columns)
+    title = lines[index].text
+    heading = [line.text for line in lines[index + 1 : start]]
+    return UnruledTable(key, title, heading, grid, columns), end
+
+
+# Lines
+
+
+def _names_column(key: str, text: str) -> bool:
+    """A column header: short, no label (`单位：元`, `部门：…` are headings), a known word."""
+    flat = compact(text)
+    labelled = "：" in flat or ":" in flat
+    return len(flat) <= MAX_HEADER_WORD and not labelled and is_header_word(key, flat)
+
+
+def _has_data(line: TextLine) -> bool:
+    return any(is_amount(w.text) or is_code(w.text) for w in line.words)
+
+
+def _is_note(line: TextLine) -> bool:
+    return compact(line.text).startswith(NOTE_STARTS)
+
+
+def _header_start(lines: list[TextLine], index: int, key: str) -> int | None:
+    """The first header line: the first with a header word, or a line printed just above it
+    (a heading over columns, a wrapped cell's first line) that is not a label (`单位：元`)."""
+    for n in range(index, min(index + MAX_HEADING_LINES + 1, len(lines))):
+        line = lines[n]
+        if _has_data(line) or _is_note(line):
+            return None
+        if any(_names_column(key, w.text) for w in line.words):
+            while n > index and _just_above(lines[n - 1], lines[n]):
+                n -= 1
+            return n
+    return None
+
+
+def _just_above(line: TextLine, below: TextLine) -> bool:
+    height = max(w.height for w in below.words)
+    labelled = any("：" in w.text or ":" in w.text for w in line.words)
+    return not labelled and below.top - line.bottom <= height
+
+
+def _header_end(lines: list[TextLine], index: int, key: str) -> int:
+    """Past the header: up to the last line before the first figure or code that holds a
+    header word or the wrapped rest of cells above (every word centred under a word of an
+    earlier header line); lines between them (`行` of a wrapped `行次`) belong to it."""
+    end = index
+    n = index
+    while n < len(lines) and n < index + MAX_HEADER_LINES and not _has_data(lines[n]):
+        line = lines[n]
+        named = any(_names_column(key, w.text) for w in line.words)
+        above = [w for earlier in lines[index:n] for w in earlier.words]
+        wrapped = bool(above) and all(
+            any(abs(w.center - a.center) <= TOLERANCE for a in above) for w in line.words
+        )
+        if named or wrapped:
+            end = n + 1
+        n += 1
+    return end
+
+
+def _data_end(lines: list[TextLine], index: int, max_title_chars: int) -> int:
+    """The first line after the rows: a note, a title, a sentence, or one far below."""
+    pitch = None
+    for n in range(index, len(lines)):
+        line = lines[n]
+        if _is_note(line) or is_title(line, max_title_chars) or _is_sentence(line):
+            return n
+        if n > index:
+            gap = line.top - lines[n - 1].top
+            if pitch is not None and gap > 3 * pitch:
+                return n
+            pitch = gap if pitch is None else min(pitch, gap)
+    return len(lines)
+
+
+def _is_sentence(line: TextLine) -> bool:
+    return any(len(compact(w.text)) > MAX_HEADER_WORD and any(m in w.text for m in SENTENCE_MARKS)
+               for w in line.words)
+
+
+# Header
+
+
+def header_cells(words: list[Word], key: str) -> list[Word]:
+    """Header words, the lines of one wrapped cell joined."""
+    cells: list[Word] = []
+    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+        for n, cell in enumerate(cells):
+            next_line = -cell.height / 4 <= word.top - cell.bottom <= cell.height
+            same_centre = abs(cell.center - word.center) <= TOLERANCE
+            whole = _names_column(key, cell.text) and _names_column(key, word.text)
+            if next_line and same_centre and not whole:
+                cells[n] = joined([cell, word])
+                break
+        else:
+            cells.append(word)
+    return cells
+
+
+def _below(lower: Word, upper: Word) -> bool:
+    """`lower` printed on a later header row than `upper` (not a cell centred beside it)."""
+    return lower.top - upper.bottom >= upper.height / 4
+
+
+def _same_level(a: Word, b: Word) -> bool:
+    return not _below(a, b) and not _below(b, a)
+
+
+def _is_parent(cell: Word, cells: list[Word]) -> bool:
+    """A cell with cells printed under it on both sides of its centre, none of its own level
+    in between: a heading over several columns."""
+    for side in (-1, 1):
+        under = [
+            c for c in cells if _below(c, cell) and side * (c.center - cell.center) > TOLERANCE
+        ]
+        if not under:
+            return False
+        nearest = min(under, key=lambda c: abs(c.center - cell.center))
+        low, high = sorted((cell.center, nearest.center))
+        if any(
+            c is not cell and _same_level(c, cell) and low < c.center < high for c in cells
+        ):
+            return False
+    return True
+
+
+def _leaves(cells: list[Word]) -> list[list[Word]]:
+    """Leaf cells grouped by column (cells of one centre stacked), left to right."""
+    leaves = sorted((c for c in cells if not _is_parent(c, cells)), key=lambda c: c.center)
+    groups: list[list[Word]] = []
+    for cell in leaves:
+        if groups and abs(groups[-1][0].center - cell.center) <= TOLERANCE:
+            groups[-1].append(cell)
+        else:
+            groups.append([cell])
+    return groups
+
+
+def _span(cell: Word, cells: list[Word], columns: Columns) -> tuple[int, int]:
+    """Columns a header cell covers: a leaf its own; a heading the columns centred under it,
+    widened while still centred, headed under it and not reaching a cell of its level."""
+    centers = columns.centers
+    n = len(centers)
+    ranges = [
+        (a, b) for a in range(n) for b in range(a, n)
+        if abs((centers[a] + centers[b]) / 2 - cell.center) <= TOLERANCE
+    ]
+    if not ranges:
+        inside = [j for j in range(n) if cell.x0 <= centers[j] <= cell.x1]
+        if inside:
+            return inside[0], inside[-1]
+        nearest = min(range(n), key=lambda j: abs(centers[j] - cell.center))
+        return nearest, nearest
+    a, b = min(ranges, key=lambda r: r[1] - r[0])
+    level = [c for c in cells if c is not cell and _same_level(c, cell)]
+    while a > 0 and b + 1 < n and (a - 1, b + 1) in ranges:
+        edges = (columns.bounds(a - 1), columns.bounds(b + 1))
+        if any(lo - TOLERANCE <= c.center <= hi + TOLERANCE for c in level for lo, hi in edges):
+            break  # a heading of its own level
+        if not all(any(_below(c, cell) and lo <= c.center <= hi for c in cells)
+                   for lo, hi in edges):
+            break  # nothing headed there
+        a, b = a - 1, b + 1
+    return a, b
+
+
+# Columns and rows
+
+
+def _columns(cells: list[Word], data: list[Word]) -> Columns:
+    leaves = _leaves(cells)
+    centers = tuple(group[0].center for group in leaves)
+    everything = [*cells, *data]
+    return Columns(centers, min(w.x0 for w in everything), max(w.x1 for w in everything))
+
+
+def _groups(words: list[Word]) -> list[list[Word]]:
+    """Data words grouped by horizontal overlap, narrow words first; a word overlapping two
+    groups (a label merged over two columns) joins the group where it starts."""
+    groups: list[list[Word]] = []
+    extents: list[tuple[float, float]] = []
+    for word in sorted(words, key=lambda w: w.width):
+        hits = [n for n, (lo, hi) in enumerate(extents) if word.x0 < hi and lo < word.x1]
+        if len(hits) == 1:
+            n = hits[0]
+            groups[n].append(word)
+            extents[n] = (min(extents[n][0], word.x0), max(extents[n][1], word.x1))
+        elif hits:
+            anchor = word.x1 if is_amount(word.text) else word.x0
+            n = min(hits, key=lambda h: 0 if extents[h][0] <= anchor <= extents[h][1] else 1)
+            groups[n].append(word)
+        else:
+            groups.append([word])
+            extents.append((word.x0, word.x1))
+    return groups
+
+
+def _column_of(group: list[Word], columns: Columns) -> int:
+    """Right-aligned groups end right of their column's centre, left-aligned ones start left
+    of it; a group of figures of one width is taken as right-aligned."""
+    centers = columns.centers
+    left = max(w.x0 for w in group) - min(w.x0 for w in group)
+    right = max(w.x1 for w in group) - min(w.x1 for w in group)
+    figures = all(is_amount(w.text) or compact(w.text) in ("-", "—", "--", "——") for w in group)
+    if right < left or (right == left and figures):
+        edge = max(w.x1 for w in group)
+        before = [j for j, c in enumerate(centers) if c < edge]
+        if before:
+            return before[-1]
+    else:
+        edge = min(w.x0 for w in group)
+        after = [j for j, c in enumerate(centers) if c > edge]
+        if after:
+            return after[0]
+    middle = (min(w.x0 for w in group) + max(w.x1 for w in group)) / 2
+    return min(range(len(centers)), key=lambda j: abs(centers[j] - middle))
+
+
+def _rows(lines: list[TextLine]) -> list[list[Word]]:
+    """Lines joined while they overlap vertically (a wrapped label beside centred figures)."""
+    rows: list[list[Word]] = []
+    bottom = None
+    for line in lines:
+        if rows and bottom is not None and line.top < bottom:
+            rows[-1].extend(line.words)
+            bottom = max(bottom, line.bottom)
+        else:
+            rows.append(list(line.words))
+            bottom = line.bottom
+    return rows
+
+
+def _grid(page: int, cells: list[Word], data: list[TextLine], columns: Columns) -> Grid:
+    n = len(columns.centers)
+    slots: list[list[Slot | None]] = []
+    ids = iter(range(1_000_000))
+    header_rows: list[list[Word]] = []
+    for cell in sorted(cells, key=lambda c: c.top):
+        if header_rows and abs(header_rows[-1][0].top - cell.top) <= TOLERANCE:
+            header_rows[-1].append(cell)
+        else:
+            header_rows.append([cell])
+    for row in header_rows:
+        line: list[Slot | None] = [None] * n
+        for cell in row:
+            a, b = _span(cell, cells, columns)
+            slot_id = next(ids)
+            for j in range(a, b + 1):
+                if line[j] is None:
+                    line[j] = Slot(cell.text, j == a, slot_id)
+        slots.append(line)
+    where = {id(w): _column_of(group, columns) for group in _groups(
+        [w for line in data for w in line.words]) for w in group}
+    for words in _rows(data):
+        by_column: dict[int, list[Word]] = {}
+        for word in words:
+            by_column.setdefault(where[id(word)], []).append(word)
+        slots.append([
+            Slot(joined(by_column[j]).text if j in by_column else "", True, next(ids))
+            for j in range(n)
+        ])
+    tops = [c.top for c in cells] + [line.top for line in data]
+    bottoms = [c.bottom for c in cells] + [line.bottom for line in data]
+    col_x = [columns.bounds(j)[0] for j in range(n)]
+    return Grid(page, (columns.left, min(tops), columns.right, max(bottoms)), col_x, slots)
+
+
+def first_row_continues(grid: Grid, name_columns: set[int]) -> str | None:
+    """The text of a grid's first row when it is only a name's wrapped rest: nothing but text
+    in the name columns (a row split by a page break)."""
+    if not grid.slots:
+        return None
+    texts = {j: compact(slot.text) for j, slot in enumerate(grid.slots[0]) if slot and slot.text}
+    if not texts or not set(texts) <= name_columns:
+        return None
+    if any(is_amount(t) or is_code(t) for t in texts.values()):
+        return None
+    return "".join(texts.values())
