@@ -208,12 +208,13 @@ def read_lines(grid: Grid, layout: Layout, first_row: int) -> list[Line]:
 
 def _merge_spans(found: list[Line | None]) -> list[Line | None]:
     """A label merged over its block's value columns (人员经费合计 printed across a half)
-    takes the figures of the next block's line when that line has no label of its own."""
+    takes the figures of the next block's line when that line has no label of its own (its
+    own value cells covered, or blank where no rules show the merge)."""
     for n in range(len(found) - 1):
         this, following = found[n], found[n + 1]
         if (
             this is not None and following is not None
-            and (this.label or this.code) and not this.values
+            and (this.label or this.code) and not this.has_figures
             and not (following.label or following.code) and following.has_figures
         ):
             this.values, found[n + 1] = following.values, None

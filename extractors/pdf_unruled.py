@@ -22,9 +22,11 @@ table continued on the next page is read with the columns of its first page.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors import catalogue
+from extractors.numbers import ZERO_MARKS
 from extractors.pdf_columns import is_header_word
 from extractors.pdf_grid import Grid, Slot
 from extractors.pdf_text import compact, is_amount, is_code
@@ -211,14 +213,17 @@ def _is_sentence(line: TextLine) -> bool:
 
 
 def header_cells(words: list[Word], key: str) -> list[Word]:
-    """Header words, the lines of one wrapped cell joined."""
+    """Header words, the lines of one wrapped cell joined: a first line that is no header word
+    alone (`因公出国` / `（境）费`), or two that are one header word together."""
     cells: list[Word] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         for n, cell in enumerate(cells):
             next_line = -cell.height / 4 <= word.top - cell.bottom <= cell.height
             same_centre = abs(cell.center - word.center) <= TOLERANCE
-            whole = _names_column(key, cell.text) and _names_column(key, word.text)
-            if next_line and same_centre and not whole:
+            fragment = not _names_column(key, cell.text) or catalogue.is_column_alias(
+                key, cell.text + word.text
+            )
+            if next_line and same_centre and fragment:
                 cells[n] = joined([cell, word])
                 break
         else:
@@ -303,44 +308,47 @@ def _columns(cells: list[Word], data: list[Word]) -> Columns:
     return Columns(centers, min(w.x0 for w in everything), max(w.x1 for w in everything))
 
 
+def _kind(word: Word) -> str:
+    text = compact(word.text)
+    if is_code(text):
+        return "code"
+    return "figure" if is_amount(text) or text in ZERO_MARKS else "text"
+
+
 def _groups(words: list[Word]) -> list[list[Word]]:
-    """Data words grouped by horizontal overlap, narrow words first; a word overlapping two
-    groups (a label merged over two columns) joins the group where it starts."""
+    """Data words of one kind (codes, figures, text) that overlap horizontally."""
     groups: list[list[Word]] = []
-    extents: list[tuple[float, float]] = []
-    for word in sorted(words, key=lambda w: w.width):
-        hits = [n for n, (lo, hi) in enumerate(extents) if word.x0 < hi and lo < word.x1]
-        if len(hits) == 1:
-            n = hits[0]
-            groups[n].append(word)
-            extents[n] = (min(extents[n][0], word.x0), max(extents[n][1], word.x1))
-        elif hits:
-            anchor = word.x1 if is_amount(word.text) else word.x0
-            n = min(hits, key=lambda h: 0 if extents[h][0] <= anchor <= extents[h][1] else 1)
-            groups[n].append(word)
-        else:
-            groups.append([word])
-            extents.append((word.x0, word.x1))
+    for kind in ("code", "figure", "text"):
+        ordered = sorted((w for w in words if _kind(w) == kind), key=lambda w: w.x0)
+        right = None
+        for word in ordered:
+            if right is not None and word.x0 < right:
+                groups[-1].append(word)
+                right = max(right, word.x1)
+            else:
+                groups.append([word])
+                right = word.x1
     return groups
 
 
 def _column_of(group: list[Word], columns: Columns) -> int:
-    """Right-aligned groups end right of their column's centre, left-aligned ones start left
-    of it; a group of figures of one width is taken as right-aligned."""
+    """Where a group is aligned decides: left-aligned text starts left of its column's centre,
+    right-aligned figures end right of it; a group aligned both ways (one word, figures of one
+    width) belongs to the nearest centre."""
     centers = columns.centers
-    left = max(w.x0 for w in group) - min(w.x0 for w in group)
-    right = max(w.x1 for w in group) - min(w.x1 for w in group)
-    figures = all(is_amount(w.text) or compact(w.text) in ("-", "—", "--", "——") for w in group)
-    if right < left or (right == left and figures):
-        edge = max(w.x1 for w in group)
-        before = [j for j, c in enumerate(centers) if c < edge]
-        if before:
-            return before[-1]
-    else:
-        edge = min(w.x0 for w in group)
+    lefts = Counter(round(w.x0) for w in group)
+    rights = Counter(round(w.x1) for w in group)
+    left_share, right_share = lefts.most_common(1)[0][1], rights.most_common(1)[0][1]
+    if left_share > right_share:
+        edge = lefts.most_common(1)[0][0]
         after = [j for j, c in enumerate(centers) if c > edge]
         if after:
             return after[0]
+    elif right_share > left_share:
+        edge = rights.most_common(1)[0][0]
+        before = [j for j, c in enumerate(centers) if c < edge]
+        if before:
+            return before[-1]
     middle = (min(w.x0 for w in group) + max(w.x1 for w in group)) / 2
     return min(range(len(centers)), key=lambda j: abs(centers[j] - middle))
 

@@ -8,12 +8,14 @@ of its first word.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pdfplumber.page import Page
 
 X_TOLERANCE = 3.0  # points between two glyphs of one word
+_IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -104,5 +106,23 @@ def text_lines(words: list[Word]) -> list[TextLine]:
         else:
             lines.append(TextLine([word]))
     for line in lines:
-        line.words.sort(key=lambda w: w.x0)
+        line.words = _letter_spaced(sorted(line.words, key=lambda w: w.x0))
     return lines
+
+
+def _letter_spaced(words: list[Word]) -> list[Word]:
+    """`收     入`, `项  目`: single ideographs spread over a cell are one word."""
+    out: list[Word] = []
+    for word in words:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and _IDEOGRAPHS.fullmatch(last.text + word.text)
+            and min(len(last.text), len(word.text)) == 1
+            and word.x0 - last.x1 < 1.5 * max(last.height, word.height)
+        ):
+            out[-1] = Word(last.text + word.text, last.x0, word.x1, min(last.top, word.top),
+                           max(last.bottom, word.bottom))
+        else:
+            out.append(word)
+    return out
