@@ -22,17 +22,17 @@ table continued on the next page is read with the columns of its first page.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from extractors import catalogue
 from extractors.numbers import ZERO_MARKS
-from extractors.pdf_columns import is_header_word
+from extractors.pdf_columns import TOTAL_LABELS, is_header_word
 from extractors.pdf_grid import Grid, Slot
 from extractors.pdf_text import compact, is_amount, is_code
 from extractors.pdf_words import TextLine, Word, joined
 
 TOLERANCE = 3.0  # points: centres this close are one centre
+ALIGNED = 1.0  # points: edges this close are one alignment
 MAX_HEADING_LINES = 4  # lines between a title and its header (表号, 部门, 单位)
 MAX_HEADER_LINES = 10
 MAX_HEADER_WORD = 16  # characters; a longer text is a sentence, not a column header
@@ -172,14 +172,14 @@ def _just_above(line: TextLine, below: TextLine) -> bool:
 
 def _header_end(lines: list[TextLine], index: int, key: str) -> int:
     """Past the header: up to the last line before the first figure or code that holds a
-    header word or the wrapped rest of cells above (every word centred under a word of an
-    earlier header line); lines between them (`行` of a wrapped `行次`) belong to it."""
+    header word or the wrapped rest of cells above (every word centred under a word of the
+    header so far); lines between them (`行` of a wrapped `行次`) belong to it."""
     end = index
     n = index
-    while n < len(lines) and n < index + MAX_HEADER_LINES and not _has_data(lines[n]):
+    while n < len(lines) and n < index + MAX_HEADER_LINES and not _ends_header(lines[n]):
         line = lines[n]
         named = any(_names_column(key, w.text) for w in line.words)
-        above = [w for earlier in lines[index:n] for w in earlier.words]
+        above = [w for earlier in lines[index:end] for w in earlier.words]
         wrapped = bool(above) and all(
             any(abs(w.center - a.center) <= TOLERANCE for a in above) for w in line.words
         )
@@ -187,6 +187,12 @@ def _header_end(lines: list[TextLine], index: int, key: str) -> int:
             end = n + 1
         n += 1
     return end
+
+
+def _ends_header(line: TextLine) -> bool:
+    """A figure, a code, a total line alone (合计 of an empty table), a note or a sentence."""
+    total = catalogue.normalise(line.words[0].text) in TOTAL_LABELS and len(line.words) == 1
+    return _has_data(line) or total or _is_note(line) or _is_sentence(line)
 
 
 def _data_end(lines: list[TextLine], index: int, max_title_chars: int) -> int:
@@ -336,21 +342,24 @@ def _column_of(group: list[Word], columns: Columns) -> int:
     right-aligned figures end right of it; a group aligned both ways (one word, figures of one
     width) belongs to the nearest centre."""
     centers = columns.centers
-    lefts = Counter(round(w.x0) for w in group)
-    rights = Counter(round(w.x1) for w in group)
-    left_share, right_share = lefts.most_common(1)[0][1], rights.most_common(1)[0][1]
+    left, left_share = _shared_edge([w.x0 for w in group])
+    right, right_share = _shared_edge([w.x1 for w in group])
     if left_share > right_share:
-        edge = lefts.most_common(1)[0][0]
-        after = [j for j, c in enumerate(centers) if c > edge]
+        after = [j for j, c in enumerate(centers) if c > left]
         if after:
             return after[0]
     elif right_share > left_share:
-        edge = rights.most_common(1)[0][0]
-        before = [j for j, c in enumerate(centers) if c < edge]
+        before = [j for j, c in enumerate(centers) if c < right]
         if before:
             return before[-1]
     middle = (min(w.x0 for w in group) + max(w.x1 for w in group)) / 2
     return min(range(len(centers)), key=lambda j: abs(centers[j] - middle))
+
+
+def _shared_edge(edges: list[float]) -> tuple[float, int]:
+    """The edge most words share (within `ALIGNED` points) and how many share it."""
+    best = max(edges, key=lambda e: sum(abs(e - other) <= ALIGNED for other in edges))
+    return best, sum(abs(best - other) <= ALIGNED for other in edges)
 
 
 def _rows(lines: list[TextLine]) -> list[list[Word]]:
