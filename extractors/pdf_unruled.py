@@ -83,17 +83,9 @@ def read_page(
     found: list[UnruledTable] = []
     index = 0
     if open_table is not None:
-        key, columns = open_table
-        start = index
-        if start < len(lines) and is_title(lines[start], max_title_chars) == key:  # 续表
-            start += 1
-            start = _header_start(lines, start, key) or start
-        start = _header_end(lines, start, key)
-        end = _data_end(lines, start, max_title_chars)
-        if end > start or (start < len(lines) and _is_note(lines[start])):
-            grid = _grid(page, [], lines[start:end], columns) if end > start else None
-            found.append(UnruledTable(None, "", [], grid, columns))
-            index = end
+        continued, index = _continuation(lines, page, max_title_chars, *open_table)
+        if continued is not None:
+            found.append(continued)
     while index < len(lines):
         key = is_title(lines[index], max_title_chars)
         table = _table_at(lines, index, key, page, max_title_chars) if key else None
@@ -105,6 +97,23 @@ def read_page(
         found.append(table[0])
         index = table[1]
     return found
+
+
+def _continuation(
+    lines: list[TextLine], page: int, max_title_chars: int, key: str, columns: Columns
+) -> tuple[UnruledTable | None, int]:
+    """The open table's rows at the top of the page (its title and header repeated or not),
+    or its note alone; and the index of the first line after them."""
+    start = 0
+    if lines and is_title(lines[0], max_title_chars) == key:  # 续表
+        header = _header_start(lines, 1, key)
+        start = 1 if header is None else header
+    start = _header_end(lines, start, key)
+    end = _data_end(lines, start, max_title_chars)
+    if end == start and not (start < len(lines) and _is_note(lines[start])):
+        return None, 0
+    grid = _grid(page, [], lines[start:end], columns) if end > start else None
+    return UnruledTable(None, "", [], grid, columns), end
 
 
 def _table_at(

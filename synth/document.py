@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from synth import faults, narrative, perf, printed
 from synth.draft import Draft
 from synth.faults.common import record
-from synth.layout.blocks import RULES
+from synth.layout.blocks import RULES, Rules
 from synth.model import YearModel
 from synth.profiles import KINDS, REGIONS, Kind, Region
 from synth.truth import Table
@@ -70,6 +70,11 @@ def headers(department: Department) -> dict[str, str]:
     return {place: department.name for place in places}
 
 
+def table_rules(seed: int, slug: str, year: int) -> Rules:
+    """How a department-year prints its nine tables: seeded, `RULE_WEIGHTS`."""
+    return random.Random(f"{seed}/{slug}/{year}/layout").choices(RULES, RULE_WEIGHTS)[0]
+
+
 def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt: str,
           seed: int, fault: str | None) -> Draft | None:
     """The document of one year, with `fault` planted; None if the fault cannot be planted."""
@@ -93,7 +98,7 @@ def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt
     }
     doc = Draft(context, printed.tables(model, family, department.unit),
                 list(department.members), len(department.members), headers(department))
-    doc.rules = rng("layout").choices(RULES, RULE_WEIGHTS)[0]
+    doc.rules = table_rules(seed, department.slug, year)
     if renamed:
         table = doc.table("expenditure")
         row = table.find(code=renamed[1]) if table else None

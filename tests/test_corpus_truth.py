@@ -10,6 +10,10 @@ Compared: every table figure (table key, row by code or line key and side, colum
 in the printed unit; a printed zero or blank is no value, as in the IR), whether an empty table
 is declared empty, the performance self-evaluation figures (funds lines, indicators, total),
 and the document facts (department, year, unit, member units, stated count).
+
+A third corpus (seed 2, PDF only) holds tables printed without rules or with horizontal rules
+only (`table_rules` in the truth, seeded per department-year): every one of those PDFs is
+compared in the same way, and the corpus must hold both kinds in both template families.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from extractors.dispatch import extract_file
 from extractors.ir import Document
 from extractors.numbers import parse_number
 from synth import generate
-from synth.document import plan_departments
+from synth.document import plan_departments, table_rules
 from synth.truth import Table as TruthTable
 from synth.truth import Truth, read
 
@@ -230,3 +234,54 @@ def test_accuracy_by_format(corpus_root: Path) -> None:
     assert set(by_format) == set(FORMATS)
     wrong = [w for s in by_format.values() for w in s.wrong[:SHOWN]]
     assert all(not s.wrong for s in by_format.values()), f"{report}\n" + "\n".join(wrong)
+
+
+# Tables printed without rules or with horizontal rules only (synth `table_rules`).
+UNRULED_SEED = 2
+UNRULED_YEARS = range(2023, 2025)
+
+
+@cache
+def _unruled_manifest(root: Path) -> dict[tuple[str, int], dict]:
+    out = root / f"unruled-seed{UNRULED_SEED}"
+    generate(out, departments=DEPARTMENTS, years=UNRULED_YEARS, formats=["pdf"],
+             seed=UNRULED_SEED, faults=0.0)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        (entry["path"].split("/")[0], entry["fiscal_year"]): {**entry, "root": out}
+        for entry in manifest["documents"]
+    }
+
+
+def _unruled_planned() -> list[tuple[str, str, int, str]]:
+    """(family, slug, year, rules) of every department-year printed without full rules."""
+    planned = []
+    for department in plan_departments(DEPARTMENTS, UNRULED_SEED):
+        for year in UNRULED_YEARS:
+            rules = table_rules(UNRULED_SEED, department.slug, year)
+            if rules != "grid":
+                planned.append((department.region.family, department.slug, year, rules))
+    return planned
+
+
+def test_unruled_corpus_holds_both_kinds_in_both_families() -> None:
+    kinds = {(family, rules) for family, _, _, rules in _unruled_planned()}
+    families = ("henan", "shanghai")
+    assert kinds == {(f, r) for f in families for r in ("none", "horizontal")}
+
+
+@pytest.mark.parametrize(
+    "planned", _unruled_planned(), ids=lambda p: f"{p[3]}/{p[1]}/{p[2]}"
+)
+def test_every_figure_of_an_unruled_pdf_as_in_the_truth(
+    corpus_root: Path, planned: tuple[str, str, int, str]
+) -> None:
+    _, slug, year, rules = planned
+    entry = _unruled_manifest(corpus_root)[(slug, year)]
+    path = entry["root"] / entry["path"]
+    truth = read(entry["root"] / entry["truth"])
+    assert truth.department["table_rules"] == rules
+    score = compare(truth, _extracted(path))
+    assert score.compared > 500
+    shown = "\n".join(score.wrong[:SHOWN])
+    assert not score.wrong, f"{path.name} ({rules}): {score.summary()}; first mismatches:\n{shown}"
