@@ -358,14 +358,24 @@ def _place(grid: Grid, above: list[_TextLine], below: list[_TextLine], scan: _Sc
 
 def _title(above: list[_TextLine], settings: PdfSettings) -> tuple[str, str] | None:
     """The table key and printed title of the nearest title line above a table."""
-    for line in reversed(above):
-        flat = compact(line.text)
-        if len(flat) > settings.max_title_chars or flat.endswith("说明"):
+    for n in range(len(above) - 1, -1, -1):
+        key = _title_key(above[n].text, settings)
+        if key is None:
             continue
-        key = catalogue.match_table_title(flat)
-        if key:
-            return key, clean_text(line.text)
+        if n > 0:  # a wrapped title: with the line before it names another table
+            both = f"{above[n - 1].text}{above[n].text}"
+            wrapped = _title_key(both, settings)
+            if wrapped is not None and wrapped != key:
+                return wrapped, clean_text(both)
+        return key, clean_text(above[n].text)
     return None
+
+
+def _title_key(text: str, settings: PdfSettings) -> str | None:
+    flat = compact(text)
+    if len(flat) > settings.max_title_chars or flat.endswith("说明"):
+        return None
+    return catalogue.match_table_title(flat)
 
 
 # Document

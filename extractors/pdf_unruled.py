@@ -87,8 +87,8 @@ def read_page(
         if continued is not None:
             found.append(continued)
     while index < len(lines):
-        key = is_title(lines[index], max_title_chars)
-        table = _table_at(lines, index, key, page, max_title_chars) if key else None
+        title = _title_at(lines, index, max_title_chars)
+        table = _table_at(lines, index, *title, page, max_title_chars) if title else None
         if table is None:
             if found:
                 found[-1].notes.append(lines[index].text)
@@ -97,6 +97,20 @@ def read_page(
         found.append(table[0])
         index = table[1]
     return found
+
+
+def _title_at(lines: list[TextLine], index: int, max_chars: int) -> tuple[str, str] | None:
+    """The table key and title printed on a line, or on it and the line before (a wrapped
+    title: `一般公共预算财政拨款` / `支出决算表`) when together they name another table."""
+    key = is_title(lines[index], max_chars)
+    if key is None:
+        return None
+    if index > 0:
+        both = TextLine([*lines[index - 1].words, *lines[index].words])
+        wrapped = is_title(both, max_chars)
+        if wrapped is not None and wrapped != key:
+            return wrapped, compact(both.text)
+    return key, lines[index].text
 
 
 def _continuation(
@@ -117,7 +131,7 @@ def _continuation(
 
 
 def _table_at(
-    lines: list[TextLine], index: int, key: str, page: int, max_title_chars: int
+    lines: list[TextLine], index: int, key: str, title: str, page: int, max_title_chars: int
 ) -> tuple[UnruledTable, int] | None:
     start = _header_start(lines, index + 1, key)
     if start is None:
@@ -136,7 +150,6 @@ def _table_at(
     cells = header_cells(words, key)
     columns = _columns(cells, [w for line in data for w in line.words])
     grid = _grid(page, cells, data, columns)
-    title = lines[index].text
     heading = [line.text for line in lines[index + 1 : start]]
     return UnruledTable(key, title, heading, grid, columns), end
 
