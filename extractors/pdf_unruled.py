@@ -28,6 +28,8 @@ from extractors import catalogue
 from extractors.numbers import ZERO_MARKS
 from extractors.pdf_columns import TOTAL_LABELS, is_header_word
 from extractors.pdf_grid import Grid, Slot
+from extractors.pdf_rows import overlapping, shared_out
+from extractors.pdf_tables import SUBJECT_TABLES
 from extractors.pdf_text import compact, is_amount, is_code
 from extractors.pdf_words import TextLine, Word, joined
 
@@ -119,14 +121,17 @@ def _continuation(
     """The open table's rows at the top of the page (its title and header repeated or not),
     or its note alone; and the index of the first line after them."""
     start = 0
-    if lines and is_title(lines[0], max_title_chars) == key:  # 续表
+    title = is_title(lines[0], max_title_chars) if lines else None
+    if title is not None and title != key:  # another table begins
+        return None, 0
+    if title == key:  # 续表
         header = _header_start(lines, 1, key)
         start = 1 if header is None else header
     start = _header_end(lines, start, key)
     end = _data_end(lines, start, max_title_chars)
     if end == start and not (start < len(lines) and _is_note(lines[start])):
         return None, 0
-    grid = _grid(page, [], lines[start:end], columns) if end > start else None
+    grid = _grid(page, [], lines[start:end], columns, key, True) if end > start else None
     return UnruledTable(None, "", [], grid, columns), end
 
 
@@ -149,7 +154,7 @@ def _table_at(
         return None
     cells = header_cells(words, key)
     columns = _columns(cells, [w for line in data for w in line.words])
-    grid = _grid(page, cells, data, columns)
+    grid = _grid(page, cells, data, columns, key)
     heading = [line.text for line in lines[index + 1 : start]]
     return UnruledTable(key, title, heading, grid, columns), end
 
@@ -195,20 +200,24 @@ def _just_above(line: TextLine, below: TextLine) -> bool:
 def _header_end(lines: list[TextLine], index: int, key: str) -> int:
     """Past the header: up to the last line before the first figure or code that holds a
     header word or the wrapped rest of cells above (every word centred under a word of the
-    header so far); lines between them (`行` of a wrapped `行次`) belong to it."""
+    header so far, on the next line); lines between them (`行` of a wrapped `行次`) belong to it."""
     end = index
     n = index
     while n < len(lines) and n < index + MAX_HEADER_LINES and not _ends_header(lines[n]):
         line = lines[n]
         named = any(_names_column(key, w.text) for w in line.words)
         above = [w for earlier in lines[index:end] for w in earlier.words]
-        wrapped = bool(above) and all(
-            any(abs(w.center - a.center) <= TOLERANCE for a in above) for w in line.words
-        )
+        wrapped = bool(above) and all(any(_wraps(a, w) for a in above) for w in line.words)
         if named or wrapped:
             end = n + 1
         n += 1
     return end
+
+
+def _wraps(upper: Word, lower: Word) -> bool:
+    """`lower` may be the next line of `upper`'s cell: same centre, the line just below."""
+    next_line = -upper.height / 4 <= lower.top - upper.bottom <= upper.height
+    return next_line and abs(upper.center - lower.center) <= TOLERANCE
 
 
 def _ends_header(line: TextLine) -> bool:
@@ -246,12 +255,10 @@ def header_cells(words: list[Word], key: str) -> list[Word]:
     cells: list[Word] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
         for n, cell in enumerate(cells):
-            next_line = -cell.height / 4 <= word.top - cell.bottom <= cell.height
-            same_centre = abs(cell.center - word.center) <= TOLERANCE
             fragment = not _names_column(key, cell.text) or catalogue.is_column_alias(
                 key, cell.text + word.text
             )
-            if next_line and same_centre and fragment:
+            if _wraps(cell, word) and fragment:
                 cells[n] = joined([cell, word])
                 break
         else:
@@ -337,16 +344,20 @@ def _columns(cells: list[Word], data: list[Word]) -> Columns:
 
 
 def _kind(word: Word) -> str:
+    """`number` (a figure, a zero mark, a code, a row number) or `text`."""
     text = compact(word.text)
-    if is_code(text):
-        return "code"
-    return "figure" if is_amount(text) or text in ZERO_MARKS else "text"
+    return "number" if is_code(text) or is_amount(text) or text in ZERO_MARKS else "text"
+
+
+def _left_by_default(group: list[Word]) -> bool:
+    """Text, codes and row numbers are printed left-aligned, figures right-aligned."""
+    return all(_kind(w) == "text" or compact(w.text).isdigit() for w in group)
 
 
 def _groups(words: list[Word]) -> list[list[Word]]:
-    """Data words of one kind (codes, figures, text) that overlap horizontally."""
+    """Data words of one kind (numbers, text) that overlap horizontally."""
     groups: list[list[Word]] = []
-    for kind in ("code", "figure", "text"):
+    for kind in ("number", "text"):
         ordered = sorted((w for w in words if _kind(w) == kind), key=lambda w: w.x0)
         right = None
         for word in ordered:
@@ -361,44 +372,40 @@ def _groups(words: list[Word]) -> list[list[Word]]:
 
 def _column_of(group: list[Word], columns: Columns) -> int:
     """Where a group is aligned decides: left-aligned text starts left of its column's centre,
-    right-aligned figures end right of it; a group aligned both ways (one word, figures of one
-    width) belongs to the nearest centre."""
+    right-aligned figures end right of it; a group aligned both ways (one word, words of one
+    width) as printed by default (`_left_by_default`)."""
     centers = columns.centers
-    left, left_share = _shared_edge([w.x0 for w in group])
-    right, right_share = _shared_edge([w.x1 for w in group])
-    if left_share > right_share:
-        after = [j for j, c in enumerate(centers) if c > left]
-        if after:
-            return after[0]
-    elif right_share > left_share:
+    left, left_share = _shared_edge([w.x0 for w in group], 1)
+    right, right_share = _shared_edge([w.x1 for w in group], -1)
+    tie = left_share == right_share
+    if right_share > left_share or (tie and not _left_by_default(group)):
         before = [j for j, c in enumerate(centers) if c < right]
         if before:
             return before[-1]
+    else:
+        after = [j for j, c in enumerate(centers) if c > left]
+        if after:
+            return after[0]
     middle = (min(w.x0 for w in group) + max(w.x1 for w in group)) / 2
     return min(range(len(centers)), key=lambda j: abs(centers[j] - middle))
 
 
-def _shared_edge(edges: list[float]) -> tuple[float, int]:
-    """The edge most words share (within `ALIGNED` points) and how many share it."""
-    best = max(edges, key=lambda e: sum(abs(e - other) <= ALIGNED for other in edges))
-    return best, sum(abs(best - other) <= ALIGNED for other in edges)
+def _shared_edge(edges: list[float], inner: float) -> tuple[float, int]:
+    """The edge most words share (within `ALIGNED` points) and how many share it; of edges
+    shared alike, the innermost (`inner` 1: rightmost left edge, -1: leftmost right edge), so a
+    label merged over the column before does not pull its column's words there."""
+
+    def shared(edge: float) -> int:
+        return sum(abs(edge - other) <= ALIGNED for other in edges)
+
+    best = max(edges, key=lambda e: (shared(e), inner * e))
+    return best, shared(best)
 
 
-def _rows(lines: list[TextLine]) -> list[list[Word]]:
-    """Lines joined while they overlap vertically (a wrapped label beside centred figures)."""
-    rows: list[list[Word]] = []
-    bottom = None
-    for line in lines:
-        if rows and bottom is not None and line.top < bottom:
-            rows[-1].extend(line.words)
-            bottom = max(bottom, line.bottom)
-        else:
-            rows.append(list(line.words))
-            bottom = line.bottom
-    return rows
-
-
-def _grid(page: int, cells: list[Word], data: list[TextLine], columns: Columns) -> Grid:
+def _grid(
+    page: int, cells: list[Word], data: list[TextLine], columns: Columns, key: str,
+    continued: bool = False,
+) -> Grid:
     n = len(columns.centers)
     slots: list[list[Slot | None]] = []
     ids = iter(range(1_000_000))
@@ -419,7 +426,18 @@ def _grid(page: int, cells: list[Word], data: list[TextLine], columns: Columns) 
         slots.append(line)
     where = {id(w): _column_of(group, columns) for group in _groups(
         [w for line in data for w in line.words]) for w in group}
-    for words in _rows(data):
+    rows = overlapping(data)
+    if key in SUBJECT_TABLES:  # every row has a code: wrapped names' pieces go to one
+
+        def is_piece(group: list[Word]) -> bool:
+            texts = [compact(w.text) for w in group]
+            return len({where[id(w)] for w in group}) == 1 and not any(
+                _kind(w) == "number" or t in TOTAL_LABELS
+                for w, t in zip(group, texts, strict=True)
+            )
+
+        rows = shared_out(rows, is_piece, continued)
+    for words in rows:
         by_column: dict[int, list[Word]] = {}
         for word in words:
             by_column.setdefault(where[id(word)], []).append(word)
