@@ -22,6 +22,7 @@ table continued on the next page is read with the columns of its first page.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from extractors import catalogue
@@ -395,10 +396,12 @@ def _shared_edge(edges: list[float], inner: float) -> tuple[float, int]:
     shared alike, the innermost (`inner` 1: rightmost left edge, -1: leftmost right edge), so a
     label merged over the column before does not pull its column's words there."""
 
-    def shared(edge: float) -> int:
-        return sum(abs(edge - other) <= ALIGNED for other in edges)
+    ordered = sorted(edges)
 
-    best = max(edges, key=lambda e: (shared(e), inner * e))
+    def shared(edge: float) -> int:
+        return bisect_right(ordered, edge + ALIGNED) - bisect_left(ordered, edge - ALIGNED)
+
+    best = max(set(ordered), key=lambda e: (shared(e), inner * e))
     return best, shared(best)
 
 
