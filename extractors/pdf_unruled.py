@@ -350,11 +350,6 @@ def _kind(word: Word) -> str:
     return "number" if is_code(text) or is_amount(text) or text in ZERO_MARKS else "text"
 
 
-def _left_by_default(group: list[Word]) -> bool:
-    """Text, codes and row numbers are printed left-aligned, figures right-aligned."""
-    return all(_kind(w) == "text" or compact(w.text).isdigit() for w in group)
-
-
 def _groups(words: list[Word]) -> list[list[Word]]:
     """Data words of one kind (numbers, text) that overlap horizontally."""
     groups: list[list[Word]] = []
@@ -373,20 +368,22 @@ def _groups(words: list[Word]) -> list[list[Word]]:
 
 def _column_of(group: list[Word], columns: Columns) -> int:
     """Where a group is aligned decides: left-aligned text starts left of its column's centre,
-    right-aligned figures end right of it; a group aligned both ways (one word, words of one
-    width) as printed by default (`_left_by_default`)."""
+    right-aligned figures end right of it. A group aligned both ways (one word, words of one
+    width): text is taken as left-aligned; numbers (a zero, a code, a row number, a lone
+    figure) belong to the column both readings give, else to the nearest centre."""
     centers = columns.centers
     left, left_share = _shared_edge([w.x0 for w in group], 1)
     right, right_share = _shared_edge([w.x1 for w in group], -1)
-    tie = left_share == right_share
-    if right_share > left_share or (tie and not _left_by_default(group)):
-        before = [j for j, c in enumerate(centers) if c < right]
-        if before:
-            return before[-1]
-    else:
-        after = [j for j, c in enumerate(centers) if c > left]
-        if after:
-            return after[0]
+    text = all(_kind(w) == "text" for w in group)
+    left_column = next((j for j, c in enumerate(centers) if c > left), None)
+    right_column = next((j for j in reversed(range(len(centers))) if centers[j] < right), None)
+    chosen = None
+    if left_share > right_share or (left_share == right_share and text):
+        chosen = left_column
+    elif right_share > left_share or left_column == right_column:
+        chosen = right_column
+    if chosen is not None:
+        return chosen
     middle = (min(w.x0 for w in group) + max(w.x1 for w in group)) / 2
     return min(range(len(centers)), key=lambda j: abs(centers[j] - middle))
 
