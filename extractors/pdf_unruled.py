@@ -424,8 +424,10 @@ def _grid(
                 if line[j] is None:
                     line[j] = Slot(cell.text, j == a, slot_id)
         slots.append(line)
-    where = {id(w): _column_of(group, columns) for group in _groups(
-        [w for line in data for w in line.words]) for w in group}
+    where: dict[int, int] = {}
+    for group in _groups([w for line in data for w in line.words]):
+        column = _column_of(group, columns)
+        where.update((id(w), column) for w in group)
     rows = overlapping(data)
     if key in SUBJECT_TABLES:  # every row has a code: wrapped names' pieces go to one
 
