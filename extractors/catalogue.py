@@ -73,6 +73,12 @@ def match_column(table_key: str, header: str) -> str | None:
     return None
 
 
+def is_column_alias(table_key: str, header: str) -> bool:
+    """The header text is one of the table's column aliases, exactly."""
+    norm = normalise(header)
+    return any(alias == norm for alias, _ in _column_aliases().get(table_key, []))
+
+
 @dataclass(frozen=True)
 class LineAlias:
     table_key: str

@@ -9,7 +9,9 @@ above it (`catalogue.match_table_title`); a ruled table with no title and the sa
 the table before it (or some of them merged, their edges in the same places) continues that
 table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per table grain
 (`pdf_tables`), and every figure is confirmed against pdfium's text of its page
-(`pdf_crosscheck`).
+(`pdf_crosscheck`). A page without a ruled table that prints a table title is read from its
+words' positions (`pdf_unruled`: borderless tables, or tables with horizontal rules only) into
+the same grids.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from extractors.ir import (
 from extractors.narrative import add_narrative, page_lines
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
 from extractors.pdf_crosscheck import unconfirmed_figures
-from extractors.pdf_grid import Grid, fitted_to, grid_from_table, same_structure
+from extractors.pdf_grid import Grid, Slot, fitted_to, grid_from_table, same_structure
 from extractors.pdf_meta import (
     empty_statement,
     find_department,
@@ -58,8 +60,11 @@ from extractors.pdf_meta import (
 )
 from extractors.pdf_objects import PdfiumObjectsPage
 from extractors.pdf_pdfium import PdfiumPage, read_page
-from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
+from extractors.pdf_tables import SUBJECT_TABLES, SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
+from extractors.pdf_unruled import Columns, first_row_continues
+from extractors.pdf_unruled import read_page as read_unruled
+from extractors.pdf_words import page_words, text_lines
 from extractors.performance import performance_from_grid
 
 CANONICAL_TABLES = (
@@ -131,6 +136,7 @@ class _Chain:
     unit: Unit | None
     grids: list[Grid]
     notes: list[str]  # text printed under the table on each page
+    columns: Columns | None = None  # a table printed without rules: where its columns are
 
 
 @dataclass
@@ -166,7 +172,11 @@ def extract_pdf(
                 raise ExtractionError(str(path), f"not a readable PDF: {problem}")
             for index, page in enumerate(pdf.pages):
                 with closing(doc[index]) as pdfium_page:
-                    read = read_page(pdfium_page, shapes=settings.object_source == "pdfium")
+                    read = read_page(
+                        pdfium_page,
+                        shapes=settings.object_source == "pdfium",
+                        glyphs=lambda text: _may_hold_table(text, scan),
+                    )
                 _scan_page(page, read, scan)
                 page.close()
     except _PDF_ERRORS as exc:
@@ -222,14 +232,14 @@ def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
         return  # an empty page does not end a table that continues after it
     scan.all_texts[info.page] = read.text
     _page_text(read.text, scan)
-    if not read.path_objects or _is_contents(read.text):  # nothing ruled, or a 目录
+    if _is_contents(read.text):
         scan.open_chain = scan.open_units = None
         return
     if scan.settings.object_source == "pdfium":
         page = PdfiumObjectsPage(page, read)
-    grids = _grids(page, scan.settings)
+    grids = _grids(page, scan.settings) if read.path_objects else []
     if not grids:
-        scan.open_chain = scan.open_units = None
+        _scan_unruled(page, read.text, scan)
         return
     scan.page_texts[page.page_number] = read.text
     lines = _text_lines(_outside(page, grids), scan.settings)
@@ -239,6 +249,63 @@ def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
         above = [ln for ln in lines if ln.top >= upper - 1 and ln.bottom <= grid.top + 1]
         below = [ln for ln in lines if ln.top >= grid.bottom - 1 and ln.bottom <= lower + 1]
         _place(grid, above, below, scan)
+
+
+def _may_hold_table(text: str, scan: _Scan) -> bool:
+    """A page worth reading without rules: an unruled table is open, or a title is printed."""
+    if scan.open_chain is not None and scan.open_chain.columns is not None:
+        return True
+    limit = scan.settings.max_title_chars
+    return any(
+        len(flat) <= limit and catalogue.match_table_title(flat)
+        for flat in map(compact, text.splitlines())
+    )
+
+
+def _scan_unruled(page: Page, text: str, scan: _Scan) -> None:
+    """Tables printed without (complete) rules on a page with no ruled table."""
+    chain = scan.open_chain if scan.open_chain and scan.open_chain.columns else None
+    scan.open_chain = scan.open_units = None
+    if not _may_hold_table(text, scan) and chain is None:
+        return
+    open_table = (chain.key, chain.columns) if chain and chain.columns else None
+    lines = text_lines(page_words(page))
+    found = read_unruled(lines, page.page_number, scan.settings.max_title_chars, open_table)
+    if found:
+        scan.page_texts[page.page_number] = text
+    for table in found:
+        note = "\n".join(table.notes)
+        if table.key is None and chain is not None:
+            if table.grid is not None:
+                _continue_unruled(chain, table.grid)
+            chain.notes.append(note)
+            scan.open_chain = chain
+        elif table.key is not None and table.grid is not None:
+            heading = "\n".join([table.title, *table.heading])
+            scan.headings.append(heading)
+            chain = _Chain(table.key, clean_text(table.title), find_unit([heading]),
+                           [table.grid], [note], table.columns)
+            scan.chains.append(chain)
+            scan.open_chain = chain
+        if table.notes:  # a note under it: the table has ended
+            scan.open_chain = None
+
+
+def _continue_unruled(chain: _Chain, grid: Grid) -> None:
+    """Append a page of an unruled table; a first row that is only the rest of a wrapped
+    name (a row split by the page break) goes to the last row of the page before."""
+    if chain.key in SUBJECT_TABLES:
+        layout = analyse_header(chain.grids[0], chain.key)
+        names = {c.index for block in layout.blocks for c in block if c.role == "name"}
+        rest = first_row_continues(grid, names)
+        last = chain.grids[-1].slots[-1] if chain.grids[-1].slots else []
+        if rest is not None and last:
+            for col, slot in enumerate(grid.slots[0]):
+                before = last[col]
+                if slot is not None and slot.text and before is not None:
+                    last[col] = Slot(f"{before.text}\n{slot.text}", True, before.cell)
+            grid.slots.pop(0)
+    chain.grids.append(grid)
 
 
 def _page_text(text: str, scan: _Scan) -> None:
@@ -318,14 +385,24 @@ def _place(grid: Grid, above: list[_TextLine], below: list[_TextLine], scan: _Sc
 
 def _title(above: list[_TextLine], settings: PdfSettings) -> tuple[str, str] | None:
     """The table key and printed title of the nearest title line above a table."""
-    for line in reversed(above):
-        flat = compact(line.text)
-        if len(flat) > settings.max_title_chars or flat.endswith("说明"):
+    for n in range(len(above) - 1, -1, -1):
+        key = _title_key(above[n].text, settings)
+        if key is None:
             continue
-        key = catalogue.match_table_title(flat)
-        if key:
-            return key, clean_text(line.text)
+        if n > 0:  # a wrapped title: with the line before it names another table
+            both = f"{above[n - 1].text}{above[n].text}"
+            wrapped = _title_key(both, settings)
+            if wrapped is not None and wrapped != key:
+                return wrapped, clean_text(both)
+        return key, clean_text(above[n].text)
     return None
+
+
+def _title_key(text: str, settings: PdfSettings) -> str | None:
+    flat = compact(text)
+    if len(flat) > settings.max_title_chars or flat.endswith("说明"):
+        return None
+    return catalogue.match_table_title(flat)
 
 
 # Document

@@ -71,7 +71,7 @@ def measure_of(text: str, table_key: str = "three_public") -> str | None:
     return key if key in MEASURES else None
 
 
-def _is_header_word(table_key: str, text: str) -> bool:
+def is_header_word(table_key: str, text: str) -> bool:
     norm = catalogue.normalise(text)
     if norm in TOTAL_LABELS or catalogue.strip_ordinal(norm) != norm:
         return False  # a total or numbered line (一、…) is a line label, not a header
@@ -93,7 +93,7 @@ def is_data_row(grid: Grid, row: int, table_key: str) -> bool:
         return True
     if "" not in present:
         return False
-    return not any(_is_header_word(table_key, text) for text in present if text)
+    return not any(is_header_word(table_key, text) for text in present if text)
 
 
 def header_row_count(grid: Grid, table_key: str) -> int:
@@ -149,7 +149,7 @@ def _promote_subheaders(
         if _column(table_key, col, texts).role in ("code", "name"):
             continue
         text = grid.origin_text(header_rows, col)
-        if text and not is_amount(text) and _is_header_word(table_key, text):
+        if text and not is_amount(text) and is_header_word(table_key, text):
             texts.append(catalogue.normalise(text))
 
 
@@ -210,12 +210,13 @@ def read_lines(grid: Grid, layout: Layout, first_row: int) -> list[Line]:
 
 def _merge_spans(found: list[Line | None]) -> list[Line | None]:
     """A label merged over its block's value columns (人员经费合计 printed across a half)
-    takes the figures of the next block's line when that line has no label of its own."""
+    takes the figures of the next block's line when that line has no label of its own (its
+    own value cells covered, or blank where no rules show the merge)."""
     for n in range(len(found) - 1):
         this, following = found[n], found[n + 1]
         if (
             this is not None and following is not None
-            and (this.label or this.code) and not this.values
+            and (this.label or this.code) and not this.has_figures
             and not (following.label or following.code) and following.has_figures
         ):
             this.values, found[n + 1] = following.values, None

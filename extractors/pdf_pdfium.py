@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -55,8 +56,11 @@ class PdfiumPage:
     glyphs: list[Glyph] = field(default_factory=list)
 
 
-def read_page(page: pdfium.PdfPage, shapes: bool) -> PdfiumPage:
-    """Counts and text of a page; with `shapes`, its paths, and its glyphs if it has paths."""
+def read_page(
+    page: pdfium.PdfPage, shapes: bool, glyphs: Callable[[str], bool] | None = None
+) -> PdfiumPage:
+    """Counts and text of a page; with `shapes`, its paths, and its glyphs if it has paths or
+    `glyphs(text)` asks for them (a table printed without rules)."""
     textpage = page.get_textpage()
     try:
         text = textpage.get_text_range()
@@ -64,7 +68,8 @@ def read_page(page: pdfium.PdfPage, shapes: bool) -> PdfiumPage:
         count = read.objects = fpdf.FPDFPage_CountObjects(page.raw)
         objects = [fpdf.FPDFPage_GetObject(page.raw, i) for i in range(count)]
         _walk(objects, IDENTITY, read, shapes)
-        _read_chars(read, textpage, text, shapes and read.path_objects > 0)
+        wanted = read.path_objects > 0 or (glyphs is not None and glyphs(read.text))
+        _read_chars(read, textpage, text, shapes and wanted)
     finally:
         textpage.close()
     return read

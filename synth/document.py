@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from synth import faults, narrative, optional, perf, printed
 from synth.draft import Draft
 from synth.faults.common import record
+from synth.layout.blocks import RULES, Rules
 from synth.model import YearModel
 from synth.profiles import KINDS, REGIONS, Kind, Region
 from synth.truth import Table
 
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "xlsx": "xlsx", "txt": "txt"}
+# How often a department-year prints its nine tables ruled, with horizontal rules only, or
+# without any rules (synth.layout.blocks.RULES).
+RULE_WEIGHTS = (0.6, 0.15, 0.25)
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,11 @@ def headers(department: Department) -> dict[str, str]:
     return {place: department.name for place in places}
 
 
+def table_rules(seed: int, slug: str, year: int) -> Rules:
+    """How a department-year prints its nine tables: seeded, `RULE_WEIGHTS`."""
+    return random.Random(f"{seed}/{slug}/{year}/layout").choices(RULES, RULE_WEIGHTS)[0]
+
+
 def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt: str,
           seed: int, fault: str | None) -> Draft | None:
     """The document of one year, with `fault` planted; None if the fault cannot be planted."""
@@ -93,6 +102,7 @@ def draft(department: Department, model: YearModel, prior: dict[str, Table], fmt
     doc.tables += optional.tables(model, family, department.unit, chosen, rng("optional"))
     if family == "henan":
         doc.headers.update({f"table:{key}": department.name for key in chosen})
+    doc.rules = table_rules(seed, department.slug, year)
     if renamed:
         table = doc.table("expenditure")
         row = table.find(code=renamed[1]) if table else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from synth.layout.blocks import Rules
 from synth.money import table_text
 from synth.narrative import Narrative
 from synth.perf import PerfTable
@@ -23,6 +24,7 @@ class Draft:
     perf: list[PerfTable] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
     unit_printed: bool = True
+    rules: Rules = "grid"  # how the nine tables are ruled (synth.layout.blocks.RULES)
 
     @property
     def unit(self) -> str:
@@ -63,6 +65,7 @@ class Draft:
             "template_family": self.family,
             "format": self.context["format"],
             "file": self.context["file"],
+            "table_rules": self.rules,
         }
         tables = [*self.tables, *(p.table for p in self.perf)]
         return Truth(department, tables, list(self.narrative.claims), list(self.members),

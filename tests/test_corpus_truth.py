@@ -13,6 +13,10 @@ and the document facts (department, year, unit, member units, stated count). The
 tables (机关运行经费, 政府采购, 一般公共预算财政拨款项目支出) are compared like the others; the
 corpus holds each in every format, and both template families' layouts are read from TXT, DOCX
 and XLSX by `test_optional_tables_of_both_families`.
+
+A third corpus (seed 2, PDF only) holds tables printed without rules or with horizontal rules
+only (`table_rules` in the truth, seeded per department-year): every one of those PDFs is
+compared in the same way, and the corpus must hold both kinds in both template families.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from extractors.ir import Document
 from extractors.numbers import parse_number
 from synth import generate, optional
 from synth.corpus import Entry, entries
-from synth.document import plan_departments
+from synth.document import plan_departments, table_rules
 from synth.layout.document import sections
 from synth.render import docx, txt, xlsx
 from synth.truth import Table as TruthTable
@@ -277,3 +281,55 @@ def test_optional_tables_of_both_families(tmp_path: Path) -> None:
             score = compare(truth, document)
             assert all(document.table(key) for key in optional.KEYS), (family, fmt)
             assert not score.wrong, f"{family} {fmt}: {score.summary()}: {score.wrong[:SHOWN]}"
+# Tables printed without rules or with horizontal rules only (synth `table_rules`).
+UNRULED_SEED = 2
+UNRULED_YEARS = range(2023, 2025)
+
+
+@cache
+def _unruled_manifest(root: Path) -> dict[tuple[str, int], dict]:
+    out = root / f"unruled-seed{UNRULED_SEED}"
+    generate(out, departments=DEPARTMENTS, years=UNRULED_YEARS, formats=["pdf"],
+             seed=UNRULED_SEED, faults=0.0)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        (entry["path"].split("/")[0], entry["fiscal_year"]): {**entry, "root": out}
+        for entry in manifest["documents"]
+    }
+
+
+def _unruled_planned() -> list[tuple[str, str, int, str]]:
+    """(family, slug, year, rules) of every department-year printed without full rules."""
+    planned = []
+    for department in plan_departments(DEPARTMENTS, UNRULED_SEED):
+        for year in UNRULED_YEARS:
+            rules = table_rules(UNRULED_SEED, department.slug, year)
+            if rules != "grid":
+                planned.append((department.region.family, department.slug, year, rules))
+    return planned
+
+
+def test_unruled_corpus_holds_both_kinds_in_both_families() -> None:
+    kinds = {(family, rules) for family, _, _, rules in _unruled_planned()}
+    families = ("henan", "shanghai")
+    assert kinds == {(f, r) for f in families for r in ("none", "horizontal")}
+
+
+@pytest.mark.parametrize(
+    "planned", _unruled_planned(), ids=lambda p: f"{p[3]}/{p[1]}/{p[2]}"
+)
+def test_every_figure_of_an_unruled_pdf_as_in_the_truth(
+    corpus_root: Path, planned: tuple[str, str, int, str]
+) -> None:
+    _, slug, year, rules = planned
+    entry = _unruled_manifest(corpus_root)[(slug, year)]
+    path = entry["root"] / entry["path"]
+    truth = read(entry["root"] / entry["truth"])
+    assert truth.department["table_rules"] == rules
+    document = _extracted(path)
+    score = compare(truth, document)
+    assert score.compared > 500
+    shown = "\n".join(score.wrong[:SHOWN])
+    assert not score.wrong, f"{path.name} ({rules}): {score.summary()}; first mismatches:\n{shown}"
+    # every figure read is a whole token of pdfium's text (no two cells read as one)
+    assert not [w for w in document.warnings if "missing from pdfium" in w]

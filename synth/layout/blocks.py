@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
+
+# How a table is ruled when printed: every cell border, only horizontal rules (top, bottom and
+# between rows), or none at all (a Word table with its borders removed).
+Rules = Literal["grid", "horizontal", "none"]
+RULES: tuple[Rules, ...] = ("grid", "horizontal", "none")
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ class Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
     header_rows: int = 0
     repeat_header: bool = False
-    borders: bool = True
+    rules: Rules = "grid"
     numeric_from: int = 0  # columns from here on are right-aligned figures
 
     def covered(self) -> set[tuple[int, int]]:

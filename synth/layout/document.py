@@ -162,12 +162,13 @@ class Layout:
         unit = f"金额单位：{self.unit}" if self.d.unit_printed else ""
         grid = _grid(table, self.d.family)
         grid.repeat_header = table.key in REPEAT[self.d.family]
+        grid.rules = self.d.rules
         blocks: list[Block] = [Para(table.title, "title")]
         if self.henan:
             place = self.d.headers.get(f"table:{table.key}", self.name)
             blocks.append(Grid([[table.number, "", ""],
                                 [f"部门：{place}", f"{self.year}年度", unit]],
-                               [9.0, 5.0, 6.0], borders=False, numeric_from=99))
+                               [9.0, 5.0, 6.0], rules="none", numeric_from=99))
             blocks.append(Para(" ", "blank"))
         else:
             blocks.append(Para(unit.replace("金额单位", "单位"), "unit"))

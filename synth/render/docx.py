@@ -69,6 +69,16 @@ def _paragraph(doc: DocxDocument, para: Para) -> None:
     _east_asian(run._element, font)
 
 
+_HORIZONTAL = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "bottom", "insideH"))
+# (table style, borders): in CT_TblPr the style comes first, the borders after the alignment.
+_RULES = {
+    "grid": ('<w:tblStyle w:val="TableGrid"/>', ""),
+    "horizontal": ("", f"<w:tblBorders>{_HORIZONTAL}</w:tblBorders>"),
+    "none": ("", ""),
+}
+
+
 def _table(doc: DocxDocument, grid: Grid, usable: float) -> None:
     """The table as WordprocessingML (python-docx's cell API is quadratic on big tables)."""
     scale = min(usable / sum(grid.widths), 1.6)
@@ -80,9 +90,9 @@ def _table(doc: DocxDocument, grid: Grid, usable: float) -> None:
             for c in range(c0, c1 + 1):
                 inside[(r, c)] = (r0, c0, c1)
     size = 16 if len(twips) > 6 else 18  # half-points
-    style = '<w:tblStyle w:val="TableGrid"/>' if grid.borders else ""
+    style, borders = _RULES[grid.rules]
     parts = [f'<w:tbl {nsdecls("w")}><w:tblPr>{style}<w:tblW w:w="{sum(twips)}" w:type="dxa"/>'
-             '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+             f'<w:jc w:val="center"/>{borders}<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
              *(f'<w:gridCol w:w="{t}"/>' for t in twips), "</w:tblGrid>"]
     for r, row in enumerate(grid.rows):
         header = r < grid.header_rows
