@@ -2,4 +2,4 @@
 
 # Bump when a change to the extractors changes what they produce: the extraction cache is
 # kept per version, so every document is extracted again with the new code.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3

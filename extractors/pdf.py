@@ -9,13 +9,16 @@ above it (`catalogue.match_table_title`); a ruled table with no title and the sa
 the table before it (or some of them merged, their edges in the same places) continues that
 table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per table grain
 (`pdf_tables`), and every figure is confirmed against pdfium's text of its page
-(`pdf_crosscheck`).
+(`pdf_crosscheck`). A needs_ocr page (a scan) is read by OCR when Tesseract is there
+(`pdf_ocr`: chars and ruling lines from the image, then the same path; status `ocr`).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +40,7 @@ from extractors.ir import (
     PageInfo,
     PerfEvaluation,
     PerfScope,
+    SettingsError,
     Table,
     Unit,
 )
@@ -55,6 +59,7 @@ from extractors.pdf_meta import (
     member_unit_names,
 )
 from extractors.pdf_objects import PdfiumObjectsPage
+from extractors.pdf_ocr import OCR_ERRORS, OcrRead, read_scanned, unavailable
 from extractors.pdf_pdfium import PdfiumPage, read_page
 from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
@@ -72,8 +77,10 @@ CANONICAL_TABLES = (
     "three_public",
 )
 _PERF_SCOPES: dict[str, PerfScope] = {"perf_department": "department", "perf_project": "project"}
-PageStatus = Literal["text", "needs_ocr", "garbled", "empty"]
+PageStatus = Literal["text", "needs_ocr", "ocr", "garbled", "empty"]
 ObjectSource = Literal["pdfium", "pdfminer"]
+OcrMode = Literal["auto", "off"]
+OCR_MODES: tuple[OcrMode, ...] = ("auto", "off")
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, not even across documents
 _PDF_ERRORS = (
     PdfminerException,
@@ -93,6 +100,26 @@ class PdfSettings:
     line_tolerance: float = 7.0  # points; joins raised glyphs (“ ”) into their text line
     snap_tolerance: float = 3.0  # pdfplumber: ruling lines this close are one line
     object_source: ObjectSource = "pdfium"  # who reads chars and paths for pdfplumber
+    ocr: OcrMode = "auto"  # auto: needs_ocr pages are read by Tesseract when it is installed
+    ocr_dpi: int = 300  # resolution scanned pages are rendered at for OCR
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise SettingsError(f"OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
+        if not 100 <= self.ocr_dpi <= 600:
+            raise SettingsError(f"OCR resolution must be 100-600 dpi, not {self.ocr_dpi}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> PdfSettings:
+        """The settings with `JUESUAN_OCR` (auto | off) applied."""
+        mode = environ.get("JUESUAN_OCR", "auto").strip().lower() or "auto"
+        if mode not in OCR_MODES:
+            raise SettingsError(f"JUESUAN_OCR must be one of {', '.join(OCR_MODES)}, not {mode!r}")
+        return cls(ocr=mode)  # type: ignore[arg-type]  # checked above
+
+    def ocr_problem(self) -> str | None:
+        """Why a needs_ocr page is not read, or None when it is."""
+        return "OCR is off" if self.ocr == "off" else unavailable()
 
     def table_settings(self) -> dict[str, Any]:
         return {
@@ -154,7 +181,9 @@ def extract_pdf(
             for index, page in enumerate(pdf.pages):
                 with closing(doc[index]) as pdfium_page:
                     read = read_page(pdfium_page, shapes=settings.object_source == "pdfium")
-                _scan_page(page, read, scan)
+                    info = _classify(read, page.page_number, settings)
+                    ocr = _ocr(pdfium_page, page, info, scan)
+                _scan_page(page, read, info, scan, ocr)
                 page.close()
     except _PDF_ERRORS as exc:
         raise ExtractionError(str(path), _problem(exc)) from exc
@@ -186,11 +215,32 @@ def _classify(read: PdfiumPage, number: int, settings: PdfSettings) -> PageInfo:
     return PageInfo(number, status, read.chars)
 
 
-def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
-    info = _classify(read, page.page_number, scan.settings)
+def _ocr(pdfium_page: pdfium.PdfPage, page: Page, info: PageInfo, scan: _Scan) -> OcrRead | None:
+    """A needs_ocr page read by OCR (status `ocr`), or None with the reason noted."""
+    if info.status != "needs_ocr":
+        return None
+    problem = scan.settings.ocr_problem()
+    if problem is None:
+        try:
+            ocr = read_scanned(pdfium_page, page, scan.settings.ocr_dpi,
+                               scan.settings.table_settings())
+        except OCR_ERRORS as exc:
+            problem = f"OCR failed: {type(exc).__name__}: {exc}"
+        else:
+            info.status, info.chars = "ocr", ocr.chars
+            return ocr
+    scan.warnings.append(f"page {info.page} is needs_ocr: its content is not read ({problem})")
+    return None
+
+
+def _scan_page(
+    page: Page, read: PdfiumPage, info: PageInfo, scan: _Scan, ocr: OcrRead | None
+) -> None:
     scan.page_info.append(info)
-    if info.status != "text":
-        if info.status != "empty":
+    if ocr is not None:  # a scan: its chars and ruling lines as read from the image
+        page, read = ocr.page, PdfiumPage(ocr.text, ocr.chars, path_objects=ocr.rules)
+    elif info.status != "text":
+        if info.status == "garbled":
             scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
         return  # an empty page does not end a table that continues after it
     scan.all_texts[info.page] = read.text
@@ -198,7 +248,7 @@ def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
     if not read.path_objects or _is_contents(read.text):  # nothing ruled, or a 目录
         scan.open_chain = scan.open_units = None
         return
-    if scan.settings.object_source == "pdfium":
+    if ocr is None and scan.settings.object_source == "pdfium":
         page = PdfiumObjectsPage(page, read)
     grids = _grids(page, scan.settings)
     if not grids:
@@ -316,6 +366,7 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
     ]
     found = [table for table in tables if table is not None]
     _check_tables(found, warnings)
+    _mark_ocr(found, scan.page_info, warnings)
     warnings.extend(unconfirmed_figures(found, scan.page_texts))
     members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
     if not members:  # listed as numbered lines (1.许昌市…) rather than in a table
@@ -420,6 +471,20 @@ def _table(chain: _Chain, year: int | None, unit: Unit, warnings: list[str]) -> 
         declared_empty=statement is not None and not has_figures,
         empty_statement=statement,
     )
+
+
+def _mark_ocr(tables: list[Table], pages: list[PageInfo], warnings: list[str]) -> None:
+    """Cells on scanned pages are marked read by OCR; the document says which pages."""
+    scanned = [info.page for info in pages if info.status == "ocr"]
+    if not scanned:
+        return
+    warnings.append(
+        f"page(s) {', '.join(map(str, scanned))} are scans read by OCR: their figures are as "
+        "recognised, not as printed; compare them with the scan"
+    )
+    for cell in (cell for table in tables for row in table.rows for cell in row.cells):
+        if cell.page in scanned:
+            cell.reader = "ocr"
 
 
 def _check_tables(tables: list[Table], warnings: list[str]) -> None:
