@@ -2,8 +2,8 @@
 
 The page is rendered grey by pdfium and straightened by the angle whose row profile of ink is
 sharpest (a sheet lies a little crooked on a scanner). Ink is what is darker than Otsu's
-threshold. A ruling line is a long run of ink: horizontal runs of at least `MIN_RULE` points,
-vertical runs of at least `MIN_STROKE`; a vertical one counts only where both its ends lie on
+threshold. A ruling line is a long thin run of ink: horizontal runs of at least `MIN_RULE` points,
+vertical runs of at least `MIN_STROKE`, neither thicker than `MAX_WIDTH`; a vertical one counts only where both its ends lie on
 a horizontal one (a glyph's stroke ends short of the rules around it), and a horizontal one
 only where at least two vertical ones cross it. Coordinates are pixels of the straightened
 image, top-left origin.
@@ -20,6 +20,7 @@ from scipy import ndimage
 
 MIN_RULE = 18.0  # points: a horizontal rule is longer than any glyph stroke
 MIN_STROKE = 7.2  # points: shorter vertical runs are not even considered
+MAX_WIDTH = 3.0  # points: a thicker band of ink is a filled area (a photo, a seal), no rule
 MAX_SKEW = 3.0  # degrees either way
 _SAMPLE = 200_000  # ink pixels used to measure the skew
 
@@ -94,8 +95,11 @@ def measure_skew(ink: np.ndarray) -> float:
 
 
 def find_rules(ink: np.ndarray, scale: float) -> list[Rule]:
-    horizontal = _bands(_runs(ink, round(MIN_RULE * scale), axis=1))
-    vertical = _bands(_runs(ink, round(MIN_STROKE * scale), axis=0))
+    thick = MAX_WIDTH * scale
+    horizontal = [band for band in _bands(_runs(ink, round(MIN_RULE * scale), axis=1))
+                  if band.bottom - band.top <= thick]
+    vertical = [band for band in _bands(_runs(ink, round(MIN_STROKE * scale), axis=0))
+                if band.right - band.left <= thick]
     anchored = [v for v in vertical if _on_rule(v, v.top, horizontal)
                 and _on_rule(v, v.bottom - 1, horizontal)]
     crossed = [h for h in horizontal if sum(_crosses(h, v) for v in anchored) >= 2]
