@@ -6,7 +6,8 @@ per recognised character, so the ruled-table path (table finder, titles, units, 
 meaning, rows) runs on it unchanged. The ruling lines give the cells; every cell with ink is
 cut out and the cells are stacked on one canvas that Tesseract reads at once (chi_sim+eng);
 cells read without any Chinese are read again on a second canvas with digits, `.`, `,`, `-`
-and parentheses only (figures and codes: `11` is not `ll`). The text outside the tables
+and parentheses only (figures and codes: `11` is not `ll`), and those read with fewer
+characters than they have glyphs once more with their glyphs set apart. The text outside the tables
 (titles, the 单位 line, notes, prose) is a third reading of the page with the tables blanked.
 """
 
@@ -29,6 +30,7 @@ from extractors.pdf_ocr_image import Rule, ScanImage, scan_image
 LANGUAGES = ("chi_sim", "eng")
 FIGURE_CHARS = "0123456789.,-()"
 FIGURE_SCALE = 1.2
+SPREAD = 0.4  # white between a figure's glyphs when it is read again spread out, per height
 TIMEOUT = 300  # seconds for one Tesseract reading
 OCR_ERRORS = (pytesseract.TesseractError, RuntimeError, OSError)
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -102,11 +104,38 @@ def read_scanned(pdfium_page: pdfium.PdfPage, page: Page, dpi: int,
 def _cell_words(image: ScanImage, cells: list[Box]) -> list[_Word]:
     """Every inked cell read on one canvas; those without Chinese again as figures."""
     crops = [crop for crop in (_inked(image, cell) for cell in cells) if crop is not None]
-    found = _read_crops(image.grey, crops, "+".join(LANGUAGES), None)
+    found = _read_crops(image, crops, "+".join(LANGUAGES), None)
     figures = [crop for crop in crops if not any(_CJK.search(w.text) for w in found[crop])]
-    again = _read_crops(image.grey, figures, "eng", FIGURE_CHARS)
+    again = _read_crops(image, figures, "eng", FIGURE_CHARS)
     found.update({crop: again[crop] for crop in figures if again[crop]})
+    glyphs = {crop: len(_glyphs(image, crop)) for crop in figures}
+    short = [crop for crop in figures if _length(found[crop]) < glyphs[crop]]
+    spread = _read_crops(image, short, "eng", FIGURE_CHARS, spread=True)
+    found.update({crop: spread[crop] for crop in short if _length(spread[crop]) == glyphs[crop]})
     return [word for crop in crops for word in found[crop]]
+
+
+def _length(words: list[_Word]) -> int:
+    return sum(len(word.text.replace(" ", "")) for word in words)
+
+
+def _glyphs(image: ScanImage, crop: Box) -> list[tuple[int, int]]:
+    """Column spans of ink separated by blank columns: one per printed glyph of a figure."""
+    left, top, right, bottom = crop
+    inked = image.ink[top:bottom, left:right].any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
+    return [(left + int(a), left + int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _spread(image: ScanImage, crop: Box) -> np.ndarray:
+    """The crop with its glyphs set apart: two equal glyphs close together (a serif `11`)
+    are otherwise read as one."""
+    _, top, _, bottom = crop
+    white = np.full((bottom - top, max(4, round(SPREAD * (bottom - top)))), 255, np.uint8)
+    parts = [white]
+    for start, end in _glyphs(image, crop):
+        parts += [image.grey[top:bottom, start:end], white]
+    return np.hstack(parts)
 
 
 def _inked(image: ScanImage, cell: Box) -> Box | None:
@@ -122,27 +151,32 @@ def _inked(image: ScanImage, cell: Box) -> Box | None:
     return (max(x0, left), max(y0, top), min(x1, right), min(y1, bottom))
 
 
-def _read_crops(grey: np.ndarray, crops: list[Box], languages: str,
-                whitelist: str | None) -> dict[Box, list[_Word]]:
+def _read_crops(image: ScanImage, crops: list[Box], languages: str, whitelist: str | None,
+                spread: bool = False) -> dict[Box, list[_Word]]:
     """The crops stacked on a white canvas, read at once, lines sent back to their crop.
-    Figures are read enlarged by FIGURE_SCALE (serif `11` is otherwise read `1`)."""
+    Figures are read enlarged by FIGURE_SCALE; a spread crop's text gets the crop's box."""
     found: dict[Box, list[_Word]] = {crop: [] for crop in crops}
     if not crops:
         return found
-    heights = [bottom - top for _, top, _, bottom in crops]
+    pieces = [_spread(image, crop) if spread else
+              image.grey[crop[1] : crop[3], crop[0] : crop[2]] for crop in crops]
+    heights = [piece.shape[0] for piece in pieces]
     gap = max(24, int(np.median(heights)))
-    width = max(right - left for left, _, right, _ in crops) + 2 * gap
+    width = max(piece.shape[1] for piece in pieces) + 2 * gap
     canvas = np.full((sum(heights) + gap * (len(crops) + 1), width), 255, np.uint8)
     offsets: list[int] = []
     y = gap
-    for (left, top, right, bottom), height in zip(crops, heights, strict=True):
-        canvas[y : y + height, gap : gap + right - left] = grey[top:bottom, left:right]
+    for piece, height in zip(pieces, heights, strict=True):
+        canvas[y : y + height, gap : gap + piece.shape[1]] = piece
         offsets.append(y)
         y += height + gap
     zoom = FIGURE_SCALE if whitelist else 1.0
     for line in _tesseract(canvas, languages, 6, whitelist, zoom):
         middle = (line.box[1] + line.box[3]) / 2
         for crop, offset, height in zip(crops, offsets, heights, strict=True):
+            if offset - gap / 2 <= middle < offset + height + gap / 2 and spread:
+                found[crop].append(_Word(line.text, crop))
+                break
             if offset - gap / 2 <= middle < offset + height + gap / 2:
                 dx, dy = crop[0] - gap, crop[1] - offset
                 left, top, right, bottom = line.box

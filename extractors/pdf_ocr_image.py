@@ -2,11 +2,11 @@
 
 The page is rendered grey by pdfium and straightened by the angle whose row profile of ink is
 sharpest (a sheet lies a little crooked on a scanner). Ink is what is darker than Otsu's
-threshold. A ruling line is a long thin run of ink: horizontal runs of at least `MIN_RULE` points,
-vertical runs of at least `MIN_STROKE`, neither thicker than `MAX_WIDTH`; a vertical one counts only where both its ends lie on
-a horizontal one (a glyph's stroke ends short of the rules around it), and a horizontal one
-only where at least two vertical ones cross it. Coordinates are pixels of the straightened
-image, top-left origin.
+threshold. A ruling line is a long thin run of ink: horizontal runs of at least `MIN_RULE`
+points, vertical runs of at least `MIN_STROKE`, neither thicker than `MAX_WIDTH`; a vertical
+one counts only where both its ends lie on a horizontal one (a glyph's stroke ends short of
+the rules around it), and a horizontal one only where at least two vertical ones cross it.
+Coordinates are pixels of the straightened image, top-left origin.
 """
 
 from __future__ import annotations
