@@ -4,10 +4,12 @@ The page image (`pdf_ocr_image`: rendered, straightened, ruling lines found and 
 becomes a pdfplumber page like any ruled page: one line object per ruling line and one char
 per recognised character, so the ruled-table path (table finder, titles, units, header
 meaning, rows) runs on it unchanged. The ruling lines give the cells; every cell with ink is
-cut out and the cells are stacked on one canvas that Tesseract reads at once (chi_sim+eng);
-cells read without any Chinese are read again on a second canvas with digits, `.`, `,`, `-`
-and parentheses only (figures and codes: `11` is not `ll`), and those read with fewer
-characters than they have glyphs once more with their glyphs set apart. The text outside the tables
+cut out and the cells are stacked on one canvas that Tesseract reads at once (chi_sim+eng).
+Cells read with Latin letters (rare in these tables: eng stands in for Chinese, 费 read `tt`)
+are read again with chi_sim alone. Cells still without Chinese are read again on another
+canvas with digits, `.`, `,`, `-` and parentheses only (figures and codes: `11` is not `ll`),
+and those read with fewer characters than they have glyphs once more with their glyphs set
+apart. The text outside the tables
 (titles, the 单位 line, notes, prose) is a third reading of the page with the tables blanked.
 """
 
@@ -27,13 +29,16 @@ from PIL import Image
 
 from extractors.pdf_ocr_image import Rule, ScanImage, scan_image
 
-LANGUAGES = ("chi_sim", "eng")
+LANGUAGES = ("chi_sim", "eng")  # text; figures
+# Misreadings of chi_sim in these tables that are no Chinese word: 年末 (year end) read 年未.
+CONFUSIONS = {"年未": "年末"}
 FIGURE_CHARS = "0123456789.,-()"
 FIGURE_SCALE = 1.2
 SPREAD = 0.4  # white between a figure's glyphs when it is read again spread out, per height
 TIMEOUT = 300  # seconds for one Tesseract reading
 OCR_ERRORS = (pytesseract.TesseractError, RuntimeError, OSError)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _PAD = 6  # pixels of white kept around a cell's ink
 PlumberObject = dict[str, Any]
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels
@@ -105,12 +110,16 @@ def _cell_words(image: ScanImage, cells: list[Box]) -> list[_Word]:
     """Every inked cell read on one canvas; those without Chinese again as figures."""
     crops = [crop for crop in (_inked(image, cell) for cell in cells) if crop is not None]
     found = _read_crops(image, crops, "+".join(LANGUAGES), None)
+    latin = [crop for crop in crops if any(_LATIN.search(w.text) for w in found[crop])]
+    chinese = _read_crops(image, latin, LANGUAGES[0], None)
+    found.update({crop: chinese[crop] for crop in latin
+                  if any(_CJK.search(w.text) for w in chinese[crop])})
     figures = [crop for crop in crops if not any(_CJK.search(w.text) for w in found[crop])]
-    again = _read_crops(image, figures, "eng", FIGURE_CHARS)
+    again = _read_crops(image, figures, LANGUAGES[1], FIGURE_CHARS)
     found.update({crop: again[crop] for crop in figures if again[crop]})
     glyphs = {crop: len(_glyphs(image, crop)) for crop in figures}
     short = [crop for crop in figures if _length(found[crop]) < glyphs[crop]]
-    spread = _read_crops(image, short, "eng", FIGURE_CHARS, spread=True)
+    spread = _read_crops(image, short, LANGUAGES[1], FIGURE_CHARS, spread=True)
     found.update({crop: spread[crop] for crop in short if _length(spread[crop]) == glyphs[crop]})
     return [word for crop in crops for word in found[crop]]
 
@@ -189,7 +198,7 @@ def _page_words(grey: np.ndarray) -> list[_Word]:
     """The text outside the tables (automatic page segmentation)."""
     if (grey < 128).sum() == 0:
         return []
-    return _tesseract(grey, "+".join(LANGUAGES), 3, None, 1.0)
+    return _tesseract(grey, LANGUAGES[0], 3, None, 1.0)
 
 
 def _tesseract(pixels: np.ndarray, languages: str, psm: int, whitelist: str | None,
@@ -216,6 +225,8 @@ def _tesseract(pixels: np.ndarray, languages: str, psm: int, whitelist: str | No
             word = data["text"][n].strip()
             spaced = not whitelist and text[-1:].isascii() and word[:1].isascii()
             text += (" " if text and spaced else "") + word
+        for wrong, right in CONFUSIONS.items():
+            text = text.replace(wrong, right)
         box = (min(data["left"][n] for n in members), min(data["top"][n] for n in members),
                max(data["left"][n] + data["width"][n] for n in members),
                max(data["top"][n] + data["height"][n] for n in members))
