@@ -9,8 +9,8 @@ Cells read with Latin letters (rare in these tables: eng stands in for Chinese, 
 are read again with chi_sim alone. Cells still without Chinese are read again on another
 canvas with digits, `.`, `,`, `-` and parentheses only (figures and codes: `11` is not `ll`),
 and those read with fewer characters than they have glyphs once more with their glyphs set
-apart. The text outside the tables
-(titles, the 单位 line, notes, prose) is a third reading of the page with the tables blanked.
+apart. The text outside the tables (titles, the 单位 line, notes, prose) is read from the page
+with the tables blanked (chi_sim, automatic page segmentation).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def read_scanned(pdfium_page: pdfium.PdfPage, page: Page, dpi: int,
 
 
 def _cell_words(image: ScanImage, cells: list[Box]) -> list[_Word]:
-    """Every inked cell read on one canvas; those without Chinese again as figures."""
+    """The text of every inked cell (see the module's docstring for the readings)."""
     crops = [crop for crop in (_inked(image, cell) for cell in cells) if crop is not None]
     found = _read_crops(image, crops, "+".join(LANGUAGES), None)
     latin = [crop for crop in crops if any(_LATIN.search(w.text) for w in found[crop])]
