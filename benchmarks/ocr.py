@@ -5,7 +5,8 @@
 Generated disclosures (`synth.generate`, PDF) are read as printed to find their table pages;
 those pages are "scanned" (`synth.scan`: grey, rotated, blurred, noisy, at `--dpi`) into one
 image-only PDF per document, which is extracted with OCR and scored against every figure of
-truth.json in the tables the PDF extractor reads.
+truth.json in the tables the PDF extractor reads. The documents read are kept as JSON beside
+the report (`ocr-documents/`), to run the checks on.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def table_pages(path: Path) -> list[int]:
     return sorted({page for table in document.tables for page in table.pages})
 
 
-def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path) -> dict[str, Any]:
+def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path, keep: Path) -> dict[str, Any]:
+    """Scan, read and score each document; the documents read are written under `keep`."""
     total = Score()
     per_document: list[dict[str, Any]] = []
     compared: Counter[str] = Counter()
@@ -47,6 +49,9 @@ def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path) -> dict[str, Any]
         started = time.perf_counter()
         document = extract_pdf(scan, "bench", PdfSettings(ocr="auto"))
         seconds = time.perf_counter() - started
+        keep.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(document.to_json(), ensure_ascii=False)
+        (keep / f"{pdf.path.stem}.json").write_text(text, encoding="utf-8")
         found = Score()
         score(document, pdf.figures, pdf.complete, found)
         compared.update(figure.key[0] for figure in pdf.figures)
@@ -122,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         except SynthUnavailable as exc:
             print(f"OCR benchmark skipped: {exc}", file=sys.stderr)
             return 0
-        result = run(pdfs, style, Path(scratch))
+        result = run(pdfs, style, Path(scratch), args.out.parent / "ocr-documents")
     report = {
         "started": started.isoformat(timespec="seconds"),
         "scan": vars(style),
