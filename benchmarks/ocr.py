@@ -5,7 +5,8 @@
 Generated disclosures (`synth.generate`, PDF) are read as printed to find their table pages;
 those pages are "scanned" (`synth.scan`: grey, rotated, blurred, noisy, at `--dpi`) into one
 image-only PDF per document, which is extracted with OCR and scored against every figure of
-truth.json in the tables the PDF extractor reads. The documents read are kept as JSON beside
+truth.json in the tables the PDF extractor reads; the real checks then run on them (are the
+wrong figures caught?). The documents read are kept as JSON beside
 the report (`ocr-documents/`), to run the checks on.
 """
 
@@ -22,8 +23,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from benchmarks.accuracy import Score, score
+from benchmarks.checks import build
 from benchmarks.inputs import BenchPdf, SynthUnavailable, synth
+from expectations.run import run_checks
+from extractors.ir import Document
 from extractors.pdf import PdfSettings, extract_pdf
 from extractors.pdf_ocr import unavailable
 from synth.scan import ScanStyle, scanned_pdf
@@ -35,10 +41,30 @@ def table_pages(path: Path) -> list[int]:
     return sorted({page for table in document.tables for page in table.pages})
 
 
+def failed_identities(documents: list[Document], work: Path) -> dict[str, list[str]]:
+    """The error-level checks each document fails, document-level ones left out (only table
+    pages are scanned, so the cover, name and member units are not there to check)."""
+    path = work / "checks.duckdb"
+    build(path, documents)
+    with duckdb.connect(str(path)) as con:
+        run_checks(con, "bench-ocr")
+        rows = con.execute(
+            "select document_id, check_id from dq.check_results where status = 'fail' "
+            "and severity = 'error' and check_id not like 'doc.%' order by check_id"
+        ).fetchall()
+    found: dict[str, list[str]] = {}
+    for document_id, check_id in rows:
+        found.setdefault(document_id, [])
+        if check_id not in found[document_id]:
+            found[document_id].append(check_id)
+    return found
+
+
 def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path, keep: Path) -> dict[str, Any]:
     """Scan, read and score each document; the documents read are written under `keep`."""
     total = Score()
     per_document: list[dict[str, Any]] = []
+    documents: list[Document] = []
     compared: Counter[str] = Counter()
     scanned_pages = 0
     for number, pdf in enumerate(pdfs):
@@ -47,7 +73,7 @@ def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path, keep: Path) -> di
         scanned_pdf(pdf.path, numbers, scan, style)
         scanned_pages += len(numbers)
         started = time.perf_counter()
-        document = extract_pdf(scan, "bench", PdfSettings(ocr="auto"))
+        document = extract_pdf(scan, f"scan-{number}", PdfSettings(ocr="auto"))
         seconds = time.perf_counter() - started
         keep.mkdir(parents=True, exist_ok=True)
         text = json.dumps(document.to_json(), ensure_ascii=False)
@@ -60,11 +86,15 @@ def run(pdfs: list[BenchPdf], style: ScanStyle, scratch: Path, keep: Path) -> di
         total.wrong += found.wrong
         total.wrong_by_table.update(found.wrong_by_table)
         statuses = Counter(info.status for info in document.page_info)
+        documents.append(document)
         per_document.append({
             "file": pdf.path.name, "pages": len(numbers), "seconds": seconds,
             "page_status": dict(statuses), "right": found.right, "compared": found.compared,
             "tables_found": [table.key for table in document.tables],
         })
+    failing = failed_identities(documents, scratch)
+    for record, document in zip(per_document, documents, strict=True):
+        record["failed_identity_checks"] = failing.get(document.sha256, [])
     seconds = sum(float(d["seconds"]) for d in per_document)
     by_table = {
         key: {"right": n - total.wrong_by_table[key], "figures": n}
@@ -88,6 +118,10 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"{key:<18}{found['right']:>8}{found['figures']:>9}")
     figures = result["figures"]
     lines.append(f"{'all':<18}{figures['right']:>8}{figures['compared']:>9}")
+    for record in result["documents"]:
+        wrong = record["compared"] - record["right"]
+        failed = ", ".join(record["failed_identity_checks"]) or "none"
+        lines.append(f"{record['file']}: {wrong} figures wrong; identity checks failed: {failed}")
     lines.append(f"{result['pages']} scanned pages in {result['seconds']:.1f}s: "
                  f"{result['pages_per_second']:.3f} pages/s")
     return "\n".join(lines)
