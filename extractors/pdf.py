@@ -59,7 +59,7 @@ from extractors.pdf_meta import (
     member_unit_names,
 )
 from extractors.pdf_objects import PdfiumObjectsPage
-from extractors.pdf_ocr import OCR_ERRORS, OcrRead, read_scanned, unavailable
+from extractors.pdf_ocr import OcrRead, read_scanned, unavailable
 from extractors.pdf_pdfium import PdfiumPage, read_page
 from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
@@ -224,7 +224,7 @@ def _ocr(pdfium_page: pdfium.PdfPage, page: Page, info: PageInfo, scan: _Scan) -
         try:
             ocr = read_scanned(pdfium_page, page, scan.settings.ocr_dpi,
                                scan.settings.table_settings())
-        except OCR_ERRORS as exc:
+        except Exception as exc:  # one page's OCR failing must not cost the whole document
             problem = f"OCR failed: {type(exc).__name__}: {exc}"
         else:
             info.status, info.chars = "ocr", ocr.chars

@@ -36,7 +36,6 @@ FIGURE_CHARS = "0123456789.,-()"
 FIGURE_SCALE = 1.2
 SPREAD = 0.4  # white between a figure's glyphs when it is read again spread out, per height
 TIMEOUT = 300  # seconds for one Tesseract reading
-OCR_ERRORS = (pytesseract.TesseractError, RuntimeError, OSError)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _PAD = 6  # pixels of white kept around a cell's ink
