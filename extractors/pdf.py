@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -59,11 +59,13 @@ from extractors.pdf_meta import (
     member_unit_names,
 )
 from extractors.pdf_objects import PdfiumObjectsPage
-from extractors.pdf_ocr import OcrRead, read_scanned, unavailable
 from extractors.pdf_pdfium import PdfiumPage, read_page
 from extractors.pdf_tables import SUPPORTED_TABLES, BuildContext, build_rows
 from extractors.pdf_text import clean_text, compact, is_amount
 from extractors.performance import performance_from_grid
+
+if TYPE_CHECKING:  # OCR (Tesseract, scipy) is imported only when a scanned page is met
+    from extractors.pdf_ocr import OcrRead
 
 CANONICAL_TABLES = (
     "summary",
@@ -119,6 +121,8 @@ class PdfSettings:
 
     def ocr_problem(self) -> str | None:
         """Why a needs_ocr page is not read, or None when it is."""
+        from extractors.pdf_ocr import unavailable
+
         return "OCR is off" if self.ocr == "off" else unavailable()
 
     def table_settings(self) -> dict[str, Any]:
@@ -221,6 +225,8 @@ def _ocr(pdfium_page: pdfium.PdfPage, page: Page, info: PageInfo, scan: _Scan) -
         return None
     problem = scan.settings.ocr_problem()
     if problem is None:
+        from extractors.pdf_ocr import read_scanned
+
         try:
             ocr = read_scanned(pdfium_page, page, scan.settings.ocr_dpi,
                                scan.settings.table_settings())
