@@ -29,6 +29,7 @@ lint: setup
 bench: setup
 	$(PY) -m benchmarks.extract
 	$(PY) -m benchmarks.checks
+	$(PY) -m benchmarks.ocr
 
 clean:
 	rm -rf var $(VENV) dbt_project/target dbt_project/logs

@@ -6,15 +6,15 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.ir import Document, ExtractionError
+from extractors.ir import Document, ExtractionError, SettingsError
 
 Extractor = Callable[[Path, str], Document]
 
 
 def _pdf(path: Path, sha256: str) -> Document:
-    from extractors.pdf import extract_pdf
+    from extractors.pdf import PdfSettings, extract_pdf
 
-    return extract_pdf(path, sha256)
+    return extract_pdf(path, sha256, PdfSettings.from_env())
 
 
 def _text(path: Path, sha256: str) -> Document:
@@ -61,7 +61,7 @@ def extract_file(path: Path, sha256: str | None = None, max_bytes: int | None = 
     digest = sha256 or file_sha256(path)
     try:
         document = extractor(path, digest)
-    except ExtractionError:
+    except (ExtractionError, SettingsError):  # a bad setting is the run's problem, not the file's
         raise
     except Exception as exc:  # any parser failure is this file's problem, not the run's
         raise ExtractionError(str(path), f"cannot be read: {type(exc).__name__}: {exc}") from exc

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 Unit = Literal["万元", "元"]
 Side = Literal["income", "expenditure"]
+Reader = Literal["text", "ocr"]  # a figure read from the file's text, or by OCR from a scan
 
 # Yuan per printed unit.
 UNIT_MULTIPLIER: dict[str, int] = {"万元": 10000, "元": 1}
@@ -45,6 +46,7 @@ class Cell:
     raw: str  # the printed text ("1,511.89", "-", "")
     value: Decimal | None  # in the table's printed unit; None for a printed zero or blank
     page: int | None
+    reader: Reader = "text"
 
 
 @dataclass
@@ -78,7 +80,8 @@ class Table:
 @dataclass
 class PageInfo:
     page: int
-    status: Literal["text", "needs_ocr", "garbled", "empty", "unreadable"]
+    # ocr: a scan read by OCR; needs_ocr: a scan not read (OCR off or not installed); unreadable: a corrupt content stream
+    status: Literal["text", "needs_ocr", "ocr", "garbled", "empty", "unreadable"]
     chars: int
 
 
@@ -218,6 +221,11 @@ class ExtractionError(Exception):
         self.problem = problem
 
 
+class SettingsError(ValueError):
+    """A setting (or its environment variable) has a value it cannot have: the run's problem,
+    never one file's."""
+
+
 def document_from_json(data: dict[str, Any]) -> Document:
     """Inverse of `Document.to_json` (the extraction cache stores documents as JSON)."""
 
@@ -241,7 +249,8 @@ def document_from_json(data: dict[str, Any]) -> Document:
                     side=r["side"],
                     line_key=r["line_key"],
                     cells=[
-                        Cell(c["column_key"], c["raw"], amount(c["value"]), c["page"])
+                        Cell(c["column_key"], c["raw"], amount(c["value"]), c["page"],
+                             c.get("reader", "text"))
                         for c in r["cells"]
                     ],
                 )

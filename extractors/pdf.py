@@ -12,6 +12,8 @@ table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per
 (`pdf_crosscheck`). A page without a ruled table that prints a table title is read from its
 words' positions (`pdf_unruled`: borderless tables, or tables with horizontal rules only) into
 the same grids.
+A needs_ocr page (a scan) is read by OCR when Tesseract is there
+(`pdf_ocr`: chars and ruling lines from the image, then the same path; status `ocr`).
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from __future__ import annotations
 import os
 import threading
 from collections import Counter
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -41,6 +44,7 @@ from extractors.ir import (
     PageInfo,
     PerfEvaluation,
     PerfScope,
+    SettingsError,
     Table,
     Unit,
 )
@@ -67,6 +71,9 @@ from extractors.pdf_unruled import read_page as read_unruled
 from extractors.pdf_words import page_words, text_lines
 from extractors.performance import performance_from_grid
 
+if TYPE_CHECKING:  # OCR (Tesseract, scipy) is imported only when a scanned page is met
+    from extractors.pdf_ocr import OcrRead
+
 CANONICAL_TABLES = (
     "summary",
     "income",
@@ -79,8 +86,10 @@ CANONICAL_TABLES = (
     "three_public",
 )
 _PERF_SCOPES: dict[str, PerfScope] = {"perf_department": "department", "perf_project": "project"}
-PageStatus = Literal["text", "needs_ocr", "garbled", "empty", "unreadable"]
+PageStatus = Literal["text", "needs_ocr", "ocr", "garbled", "empty", "unreadable"]
 ObjectSource = Literal["pdfium", "pdfminer"]
+OcrMode = Literal["auto", "off"]
+OCR_MODES: tuple[OcrMode, ...] = ("auto", "off")
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe, not even across documents
 _PDF_ERRORS = (
     PdfminerException,
@@ -103,6 +112,28 @@ class PdfSettings:
     # A content stream this long that gives pdfium no object at all is corrupt, not blank.
     unreadable_stream_bytes: int = 64
     max_pages: int | None = None  # None: $JUESUAN_MAX_PAGES, else DEFAULT_MAX_PAGES
+    ocr: OcrMode = "auto"  # auto: needs_ocr pages are read by Tesseract when it is installed
+    ocr_dpi: int = 300  # resolution scanned pages are rendered at for OCR
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise SettingsError(f"OCR must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
+        if not 100 <= self.ocr_dpi <= 600:
+            raise SettingsError(f"OCR resolution must be 100-600 dpi, not {self.ocr_dpi}")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> PdfSettings:
+        """The settings with `JUESUAN_OCR` (auto | off) applied."""
+        mode = environ.get("JUESUAN_OCR", "auto").strip().lower() or "auto"
+        if mode not in OCR_MODES:
+            raise SettingsError(f"JUESUAN_OCR must be one of {', '.join(OCR_MODES)}, not {mode!r}")
+        return cls(ocr=mode)  # type: ignore[arg-type]  # checked above
+
+    def ocr_problem(self) -> str | None:
+        """Why a needs_ocr page is not read, or None when it is."""
+        from extractors.pdf_ocr import unavailable
+
+        return "OCR is off" if self.ocr == "off" else unavailable()
 
     def table_settings(self) -> dict[str, Any]:
         return {
@@ -177,7 +208,9 @@ def extract_pdf(
                         shapes=settings.object_source == "pdfium",
                         glyphs=lambda text: _may_hold_table(text, scan),
                     )
-                _scan_page(page, read, scan)
+                    info = _classify(read, page, scan.settings)
+                    ocr = _ocr(pdfium_page, page, info, scan)
+                _scan_page(page, read, info, scan, ocr)
                 page.close()
     except _PDF_ERRORS as exc:
         raise ExtractionError(str(path), _problem(exc)) from exc
@@ -220,22 +253,45 @@ def _content_bytes(page: Page) -> int:
     return sum(int(resolve1(length) or 0) for length in lengths)
 
 
-def _scan_page(page: Page, read: PdfiumPage, scan: _Scan) -> None:
-    info = _classify(read, page, scan.settings)
+def _ocr(pdfium_page: pdfium.PdfPage, page: Page, info: PageInfo, scan: _Scan) -> OcrRead | None:
+    """A needs_ocr page read by OCR (status `ocr`), or None with the reason noted."""
+    if info.status != "needs_ocr":
+        return None
+    problem = scan.settings.ocr_problem()
+    if problem is None:
+        from extractors.pdf_ocr import read_scanned
+
+        try:
+            ocr = read_scanned(pdfium_page, page, scan.settings.ocr_dpi,
+                               scan.settings.table_settings())
+        except Exception as exc:  # one page's OCR failing must not cost the whole document
+            problem = f"OCR failed: {type(exc).__name__}: {exc}"
+        else:
+            info.status, info.chars = "ocr", ocr.chars
+            return ocr
+    scan.warnings.append(f"page {info.page} is needs_ocr: its content is not read ({problem})")
+    return None
+
+
+def _scan_page(
+    page: Page, read: PdfiumPage, info: PageInfo, scan: _Scan, ocr: OcrRead | None
+) -> None:
     scan.page_info.append(info)
-    if info.status == "unreadable":
-        scan.warnings.append(f"page {info.page} is unreadable: its content stream "
-                             f"({_content_bytes(page)} bytes) draws nothing, it is corrupt")
-    elif info.status not in ("text", "empty"):
-        scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
-    if info.status != "text":
+    if ocr is not None:  # a scan: its chars and ruling lines as read from the image
+        page, read = ocr.page, PdfiumPage(ocr.text, ocr.chars, path_objects=ocr.rules)
+    elif info.status != "text":
+        if info.status == "unreadable":
+            scan.warnings.append(f"page {info.page} is unreadable: its content stream "
+                                 f"({_content_bytes(page)} bytes) draws nothing, it is corrupt")
+        elif info.status == "garbled":
+            scan.warnings.append(f"page {info.page} is {info.status}: its content is not read")
         return  # an empty page does not end a table that continues after it
     scan.all_texts[info.page] = read.text
     _page_text(read.text, scan)
     if _is_contents(read.text):
         scan.open_chain = scan.open_units = None
         return
-    if scan.settings.object_source == "pdfium":
+    if ocr is None and scan.settings.object_source == "pdfium":
         page = PdfiumObjectsPage(page, read)
     grids = _grids(page, scan.settings) if read.path_objects else []
     if not grids:
@@ -420,6 +476,7 @@ def _document(path: Path, sha256: str, page_count: int, scan: _Scan) -> Document
     ]
     found = [table for table in tables if table is not None]
     _check_tables(found, warnings)
+    _mark_ocr(found, scan.page_info, warnings)
     warnings.extend(unconfirmed_figures(found, scan.page_texts))
     members = [name for grids in scan.unit_tables for name in member_unit_names(grids)]
     if not members:  # listed as numbered lines (1.许昌市…) rather than in a table
@@ -524,6 +581,20 @@ def _table(chain: _Chain, year: int | None, unit: Unit, warnings: list[str]) -> 
         declared_empty=statement is not None and not has_figures,
         empty_statement=statement,
     )
+
+
+def _mark_ocr(tables: list[Table], pages: list[PageInfo], warnings: list[str]) -> None:
+    """Cells on scanned pages are marked read by OCR; the document says which pages."""
+    scanned = [info.page for info in pages if info.status == "ocr"]
+    if not scanned:
+        return
+    warnings.append(
+        f"page(s) {', '.join(map(str, scanned))} are scans read by OCR: their figures are as "
+        "recognised, not as printed; compare them with the scan"
+    )
+    for cell in (cell for table in tables for row in table.rows for cell in row.cells):
+        if cell.page in scanned:
+            cell.reader = "ocr"
 
 
 def _check_tables(tables: list[Table], warnings: list[str]) -> None:

@@ -3,7 +3,7 @@
 The tables are read through pdfplumber's cell geometry; pdfium's own text of the page is an
 independent reading of the same glyphs. Each printed figure must be a whole token of that
 text, as often as the tables use it; anything else (a figure split, merged or misread by the
-cell assignment) is reported.
+cell assignment) is reported. Figures read by OCR from a scan have no second reader.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def unconfirmed_figures(tables: list[Table], page_texts: Mapping[int, str]) -> l
         for row in table.rows:
             for cell in row.cells:
                 figure = compact(cell.raw)
-                if cell.page is None or not is_amount(figure):
+                if cell.page is None or cell.reader == "ocr" or not is_amount(figure):
                     continue
                 if cell.page not in tokens:
                     tokens[cell.page] = Counter(page_texts.get(cell.page, "").split())

@@ -128,8 +128,9 @@ BAD_FILES = {
     "truncated": {"expected": "extraction error: the file ends before its cross-reference table"},
     "encrypted": {"expected": "extraction error: the PDF needs a password",
                   "password": PASSWORD},
-    "image_page": {"expected": "one page is a scanned image: page_info status needs_ocr, "
-                               "the figures on it are not extracted"},
+    "image_page": {"expected": "one page is a scanned image: read by OCR (page_info status "
+                               "ocr, cells reader ocr) when Tesseract is installed, else "
+                               "status needs_ocr and the figures on it are not extracted"},
 }
 
 

@@ -519,9 +519,10 @@ def test_page_with_only_an_image_needs_ocr(tmp_path: Path) -> None:
     scan.write_bytes(
         _one_page(b"q 180 0 0 180 10 10 cm /Im1 Do Q", b"<< /XObject << /Im1 5 0 R >> >>", image)
     )
-    doc = extract_pdf(scan, "sha")
+    doc = extract_pdf(scan, "sha", PdfSettings(ocr="off"))
     assert [(p.status, p.chars) for p in doc.page_info] == [("needs_ocr", 0)]
     assert doc.tables == [] and doc.department_name is None
+    assert "page 1 is needs_ocr: its content is not read (OCR is off)" in doc.warnings
 
 
 # Text helpers
