@@ -29,6 +29,8 @@ lint: setup
 bench: setup
 	$(PY) -m benchmarks.extract
 	$(PY) -m benchmarks.checks
+	$(PY) -m benchmarks.pipeline
+	$(PY) -m benchmarks.scale_out
 
 clean:
 	rm -rf var $(VENV) dbt_project/target dbt_project/logs
