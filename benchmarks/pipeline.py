@@ -51,29 +51,37 @@ SAMPLE_SECONDS = 0.2
 
 @dataclass
 class TreeMemory:
-    """Samples the summed RSS of a process and its descendants in a thread."""
+    """Samples the summed RSS and the CPU time of a process and its descendants in a thread.
+
+    CPU time is what the tree's processes used so far (user + system, each process's last
+    sample), so it does not count the time spent waiting for a CPU on a loaded machine.
+    """
 
     pid: int
-    samples: list[tuple[float, int]] = field(default_factory=list)  # (epoch s, bytes)
+    samples: list[tuple[float, int, float]] = field(default_factory=list)  # (at, bytes, cpu s)
+    _cpu: dict[int, float] = field(default_factory=dict)  # pid → its CPU seconds so far
     _stop: threading.Event = field(default_factory=threading.Event)
 
-    def _tree_rss(self) -> int:
+    def _sample(self) -> tuple[int, float]:
         try:
             root = psutil.Process(self.pid)
             processes = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
-            return 0
-        total = 0
+            return 0, sum(self._cpu.values())
+        rss = 0
         for process in processes:
             try:
-                total += process.memory_info().rss
+                with process.oneshot():
+                    rss += process.memory_info().rss
+                    cpu = process.cpu_times()
+                self._cpu[process.pid] = cpu.user + cpu.system
             except psutil.NoSuchProcess:
                 continue
-        return total
+        return rss, sum(self._cpu.values())
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.samples.append((time.time(), self._tree_rss()))
+            self.samples.append((time.time(), *self._sample()))
             self._stop.wait(SAMPLE_SECONDS)
 
     def __enter__(self) -> TreeMemory:
@@ -86,8 +94,13 @@ class TreeMemory:
         self._thread.join()
 
     def peak_mb(self, start: float = 0.0, end: float = float("inf")) -> float | None:
-        inside = [rss for at, rss in self.samples if start <= at <= end]
+        inside = [rss for at, rss, _ in self.samples if start <= at <= end]
         return round(max(inside) / 2**20, 1) if inside else None
+
+    def cpu_seconds(self, start: float = 0.0, end: float = float("inf")) -> float:
+        """CPU seconds of the tree between two times (the samples nearest inside them)."""
+        inside = [cpu for at, _, cpu in self.samples if start <= at <= end]
+        return round(inside[-1] - inside[0], 1) if len(inside) > 1 else 0.0
 
 
 def run_pipeline(inbox: Path, home: Path, workers: int | None) -> dict[str, Any]:
@@ -110,16 +123,19 @@ def run_pipeline(inbox: Path, home: Path, workers: int | None) -> dict[str, Any]
     for stage, keys in STAGES.items():
         windows = [steps[k] for k in keys if k in steps]
         if not windows:
-            stages[stage] = {"seconds": 0.0, "peak_rss_mb": None, "ran": False}
+            stages[stage] = {"seconds": 0.0, "cpu_seconds": 0.0, "peak_rss_mb": None,
+                             "ran": False}
             continue
         stages[stage] = {
             "seconds": round(sum(end - start for start, end in windows), 2),
+            "cpu_seconds": round(sum(memory.cpu_seconds(s, e) for s, e in windows), 1),
             "peak_rss_mb": max((memory.peak_mb(s, e) or 0.0) for s, e in windows),
             "ran": True,
         }
     in_steps = sum(s["seconds"] for s in stages.values())
     return {
         "seconds": round(seconds, 2),
+        "cpu_seconds": memory.cpu_seconds(),
         "outside_steps_seconds": round(seconds - in_steps, 2),  # start-up, plan, Dagster
         "peak_rss_mb": memory.peak_mb(),
         "stages": stages,
@@ -188,7 +204,7 @@ def extraction_rates(corpus: Corpus, size: int, sample: int) -> dict[str, Any]:
 
 
 def bench_size(corpus: Corpus, size: int, args: argparse.Namespace) -> dict[str, Any]:
-    work = args.work_dir / str(size)
+    work = args.work_dir.resolve() / str(size)
     inbox, home = work / "inbox", work / "home"
     shutil.rmtree(home, ignore_errors=True)
     paths = lay_out_inbox(corpus, size, inbox)
@@ -212,20 +228,22 @@ def bench_size(corpus: Corpus, size: int, args: argparse.Namespace) -> dict[str,
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    head = f"{'docs':>5} {'pages':>6} {'run':<9} {'total s':>8} {'peak MB':>8}"
-    head += "".join(f" {stage + ' s':>11}" for stage in STAGES)
+    head = f"{'docs':>5} {'pages':>6} {'run':<9} {'total s':>8} {'cpu s':>7} {'peak MB':>8}"
+    head += "".join(f" {stage:>16}" for stage in STAGES)
     lines = [head]
     for result in results:
         runs = [("full", result["full"])] + [
             (f"nightly{n['changed']}", n) for n in result["nightly"]]
         for name, found in runs:
             line = (f"{result['documents']:>5} {result['pages']:>6} {name:<9} "
-                    f"{found['seconds']:>8.1f} {found['peak_rss_mb'] or 0:>8.0f}")
+                    f"{found['seconds']:>8.1f} {found['cpu_seconds']:>7.1f} "
+                    f"{found['peak_rss_mb'] or 0:>8.0f}")
             for stage in STAGES:
                 s = found["stages"][stage]
-                line += f" {s['seconds']:>6.1f}/{s['peak_rss_mb'] or 0:>4.0f}"
+                mb = s["peak_rss_mb"] or 0
+                line += f" {s['seconds']:>6.1f}/{s['cpu_seconds']:>5.1f}/{mb:>4.0f}"
             lines.append(line)
-    lines.append("stage cells: seconds/peak MB of the process tree while the stage ran")
+    lines.append("stage cells: wall s / CPU s / peak MB of the process tree while the stage ran")
     for result in results:
         rate = result["extraction_rate"]
         pipeline_rate = result["full"]["extract_pages_per_second"]
