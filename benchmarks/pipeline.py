@@ -203,7 +203,9 @@ def extraction_rates(corpus: Corpus, size: int, sample: int) -> dict[str, Any]:
     return rates
 
 
-def bench_size(corpus: Corpus, size: int, args: argparse.Namespace) -> dict[str, Any]:
+def bench_size(corpus: Corpus, size: int, args: argparse.Namespace,
+               partial: dict[str, Any]) -> dict[str, Any]:
+    """The size's runs; `partial` is filled as they finish (written after each run)."""
     work = args.work_dir.resolve() / str(size)
     inbox, home = work / "inbox", work / "home"
     shutil.rmtree(home, ignore_errors=True)
@@ -211,14 +213,17 @@ def bench_size(corpus: Corpus, size: int, args: argparse.Namespace) -> dict[str,
     print(f"[{size}] full run ...", flush=True)
     full = run_pipeline(inbox, home, args.workers)
     counts = build_counts(home)
+    nightly: list[dict[str, Any]] = []
+    partial.update({"documents": size, **counts, "full": full, "nightly": nightly})
+    _write(args.out, partial_report := {**args.report, "partial": partial})
     extract = full["stages"]["extract"]["seconds"]  # pages: PDF pages (other formats have none)
     full["extract_pages_per_second"] = round(counts["pages"] / extract, 2) if extract else None
     full["extract_documents_per_second"] = round(size / extract, 2) if extract else None
-    nightly = []
     for changed in args.changed:
         revised = revise(paths, changed)
         print(f"[{size}] nightly run, {len(revised)} changed ...", flush=True)
         nightly.append({"changed": len(revised), **run_pipeline(inbox, home, args.workers)})
+        _write(args.out, partial_report)
     print(f"[{size}] extraction rate, naive baseline ...", flush=True)
     return {"documents": size, **counts, "full": full, "nightly": nightly,
             "extraction_rate": extraction_rates(corpus, size, args.rate_sample)}
@@ -260,6 +265,11 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _write(path: Path, report: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
 def _ints(text: str) -> list[int]:
     return [int(part) for part in text.split(",") if part.strip()]
 
@@ -294,19 +304,20 @@ def main(argv: list[str] | None = None) -> int:
     spec = CorpusSpec(args.years, tuple(args.formats.split(",")), args.seed, args.faults)
     args.corpus_dir.mkdir(parents=True, exist_ok=True)
     corpus = cached_corpus(args.corpus_dir, spec, max(args.sizes))
-    started, load_before = datetime.now(UTC), os.getloadavg()
-    results = [bench_size(corpus, size, args) for size in sorted(args.sizes)]
-    report = {
-        "started": started.isoformat(timespec="seconds"),
+    results: list[dict[str, Any]] = []
+    report = args.report = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": str(corpus.root),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_before": load_before, "load_average_after": os.getloadavg()},
+                    "load_average_before": os.getloadavg()},
         "workers": args.workers or len(os.sched_getaffinity(0)),
         "stages": {stage: list(steps) for stage, steps in STAGES.items()},
         "results": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    for size in sorted(args.sizes):
+        results.append(bench_size(corpus, size, args, {}))
+    report["machine"]["load_average_after"] = os.getloadavg()
+    _write(args.out, report)
     print(table(results))
     print(f"written: {args.out}")
     return 0
