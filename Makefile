@@ -30,6 +30,8 @@ bench: setup
 	$(PY) -m benchmarks.extract
 	$(PY) -m benchmarks.checks
 	$(PY) -m benchmarks.ocr
+	$(PY) -m benchmarks.pipeline
+	$(PY) -m benchmarks.scale_out
 
 clean:
 	rm -rf var $(VENV) dbt_project/target dbt_project/logs

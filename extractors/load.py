@@ -3,13 +3,15 @@
 Three long tables: one row per document, per table and per printed cell (and the narrative
 and performance tables of `load_narrative`), plus `raw.name_mentions`: where the department
 name and year are printed. Values are bound as parameters (DataFrames),
-never formatted into SQL text.
+never formatted into SQL text. Documents are read from their iterable and inserted
+`BATCH_DOCUMENTS` at a time, so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
+from itertools import islice
 
 import duckdb
 import pandas as pd
@@ -79,6 +81,9 @@ def create_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     create_narrative_schema(con)
 
 
+BATCH_DOCUMENTS = 50  # documents per insert: a few hundred thousand cells at most
+
+
 def load_documents(
     con: duckdb.DuckDBPyConnection,
     documents: Iterable[Document],
@@ -89,12 +94,50 @@ def load_documents(
 
     `loaded_at` maps a content hash to when it was first seen, the order of a
     department-year's versions; a document without an entry is stamped with the current time.
+    `documents` is consumed in batches (a generator keeps one batch in memory).
     Returns the number of cells written.
     """
     now = datetime.now(UTC)
     stamps = loaded_at or {}
+    cells = 0
+    for batch in _batches(iter(documents), BATCH_DOCUMENTS):
+        cells += _load_batch(con, batch, stamps, now)
+    failure_rows: list[dict[str, object]] = [
+        {
+            "document_id": sha256,
+            "source_path": path,
+            "file_name": path.rsplit("/", 1)[-1],
+            "format": None,
+            "pages": None,
+            "department_name": None,
+            "fiscal_year": None,
+            "source_unit": None,
+            "unit_multiplier": None,
+            "half_unit": None,
+            "member_units": [],
+            "stated_unit_count": None,
+            "warnings": [],
+            "extraction_error": error,
+            "loaded_at": stamps.get(sha256, now),
+        }
+        for path, sha256, error in failures
+    ]
+    insert_frame(con, "raw.documents", pd.DataFrame(failure_rows))
+    return cells
+
+
+def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    while batch := list(islice(documents, size)):
+        yield batch
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection,
+    documents: list[Document],
+    stamps: Mapping[str, datetime],
+    now: datetime,
+) -> int:
     doc_rows, table_rows, cell_rows, mention_rows = [], [], [], []
-    documents = list(documents)
     for doc in documents:
         unit = doc.unit or "万元"
         doc_rows.append(
@@ -162,26 +205,6 @@ def load_documents(
                             table.unit,
                         )
                     )
-    for path, sha256, error in failures:
-        doc_rows.append(
-            {
-                "document_id": sha256,
-                "source_path": path,
-                "file_name": path.rsplit("/", 1)[-1],
-                "format": None,
-                "pages": None,
-                "department_name": None,
-                "fiscal_year": None,
-                "source_unit": None,
-                "unit_multiplier": None,
-                "half_unit": None,
-                "member_units": [],
-                "stated_unit_count": None,
-                "warnings": [],
-                "extraction_error": error,
-                "loaded_at": stamps.get(sha256, now),
-            }
-        )
     insert_frame(con, "raw.documents", pd.DataFrame(doc_rows))
     insert_frame(con, "raw.tables", pd.DataFrame(table_rows))
     insert_frame(con, "raw.name_mentions", pd.DataFrame(mention_rows))

@@ -102,12 +102,12 @@ def _run_locked(inbox: Path, home: Home) -> bool:
 
     from orchestration.definitions import build_defs
     from orchestration.defs.documents import plan_refresh
-    from orchestration.defs.home import JuesuanHome
+    from orchestration.defs.home import home_from_env
     from orchestration.defs.schedules import PIPELINE_JOB, record_failed_run
     from orchestration.publish import recover
 
     recover(home)
-    juesuan = JuesuanHome(inbox=str(inbox), home=str(home.root))
+    juesuan = home_from_env()  # the inbox and home just configured
     defs = build_defs(juesuan)
     with DagsterInstance.get() as instance:
         _end_orphaned_runs(instance, home)

@@ -186,12 +186,17 @@ def is_cached(home: Home, sha256: str) -> bool:
     return _document_cache(home, sha256).exists() or _failure_cache(home, sha256).exists()
 
 
+def record_failure(path: Path, sha256: str, home: Home, problem: str) -> None:
+    """Cache these bytes as unreadable, with the problem (delete the file to try again)."""
+    _write_json(_failure_cache(home, sha256), {"path": str(path), "problem": problem})
+
+
 def extract_to_cache(path: Path, sha256: str, home: Home, max_bytes: int) -> str | None:
     """Extract one file into the cache; the problem when it cannot be read, else None."""
     try:
         document = extract_file(path, sha256, max_bytes=max_bytes)
     except ExtractionError as exc:
-        _write_json(_failure_cache(home, sha256), {"path": str(path), "problem": exc.problem})
+        record_failure(path, sha256, home, exc.problem)
         return exc.problem
     _write_json(_document_cache(home, sha256), document.to_json())
     return None
@@ -199,10 +204,17 @@ def extract_to_cache(path: Path, sha256: str, home: Home, max_bytes: int) -> str
 
 @dataclass
 class CachedInbox:
-    documents: list[Document] = field(default_factory=list)
+    cached: list[tuple[Path, str]] = field(default_factory=list)  # cache file, inbox path
     failures: list[tuple[str, str, str]] = field(default_factory=list)  # path, sha256, error
     first_seen: dict[str, datetime] = field(default_factory=dict)  # sha256 → first seen
     pending: list[str] = field(default_factory=list)  # inbox paths not extracted yet
+
+    def documents(self) -> Iterator[Document]:
+        """The cached documents, read one at a time (the corpus is never held at once)."""
+        for cache, inbox_path in self.cached:
+            document = document_from_json(json.loads(cache.read_text(encoding="utf-8")))
+            document.source_path = inbox_path
+            yield document
 
 
 def load_cached(scan: InboxScan, home: Home) -> CachedInbox:
@@ -216,10 +228,7 @@ def load_cached(scan: InboxScan, home: Home) -> CachedInbox:
         document_cache = _document_cache(home, version.sha256)
         failure_cache = _failure_cache(home, version.sha256)
         if document_cache.exists():
-            data = json.loads(document_cache.read_text(encoding="utf-8"))
-            document = document_from_json(data)
-            document.source_path = str(version.path)
-            result.documents.append(document)
+            result.cached.append((document_cache, str(version.path)))
         elif failure_cache.exists():
             problem = json.loads(failure_cache.read_text(encoding="utf-8"))["problem"]
             result.failures.append((str(version.path), version.sha256, problem))

@@ -39,7 +39,8 @@ from dagster._core.storage.tags import (
 from extractors.dispatch import file_sha256
 from extractors.load import create_raw_schema, load_documents
 from orchestration.defs.home import TRANSIENT_RETRY, JuesuanHome
-from orchestration.ingest import extract_to_cache, is_cached, load_cached, scan_inbox
+from orchestration.extraction import extract_files
+from orchestration.ingest import is_cached, load_cached, scan_inbox
 
 # The single-run backfill policy is what the extraction wants, beta or not (Dagster 1.13).
 warnings.filterwarnings("ignore", "Parameter `backfill_policy`", BetaWarning)
@@ -60,12 +61,14 @@ def extracted_documents(context: AssetExecutionContext, juesuan: JuesuanHome) ->
     """`<home>/extracted/<sha256>.json`: one file's extraction, or `.error.json` for a file
     that cannot be read.
 
-    A key already in the cache is not extracted again (a retry goes on where the failure
-    was); delete its cache file to extract it anew.
+    The files are extracted by `extract_workers` processes (`orchestration.extraction`),
+    each writing its own cache file. A key already in the cache is not extracted again (a
+    retry goes on where the failure was); delete its cache file to extract it anew.
     """
     home = juesuan.layout()
     holders = scan_inbox(Path(juesuan.inbox), home).holders()
     counts: Counter[str] = Counter()
+    todo: list[tuple[Path, str]] = []
     for sha256 in context.partition_keys:
         if is_cached(home, sha256):
             counts["cached"] += 1
@@ -75,12 +78,19 @@ def extracted_documents(context: AssetExecutionContext, juesuan: JuesuanHome) ->
             context.log.warning(f"{sha256}: no longer in the inbox")
             counts["gone"] += 1
             continue
-        problem = extract_to_cache(path, sha256, home, juesuan.max_file_bytes)
-        if problem:
-            context.log.warning(f"cannot read {path}: {problem}")
-        counts["failed" if problem else "extracted"] += 1
+        todo.append((path, sha256))
+    workers = juesuan.extract_workers
+    for done in extract_files(
+        todo, home, juesuan.max_file_bytes, workers, juesuan.extract_timeout_seconds
+    ):
+        if done.problem:
+            context.log.warning(f"cannot read {done.path}: {done.problem}")
+        counts["failed" if done.problem else "extracted"] += 1
     return MaterializeResult(
-        metadata={key: counts[key] for key in ("extracted", "failed", "cached", "gone")}
+        metadata={
+            **{key: counts[key] for key in ("extracted", "failed", "cached", "gone")},
+            "workers": min(workers, len(todo)),
+        }
     )
 
 
@@ -112,16 +122,16 @@ def raw_documents(
     with duckdb.connect(str(home.build_db)) as con:
         home.build_db.chmod(0o600)  # private to the pipeline
         create_raw_schema(con)
-        cells = load_documents(con, inbox.documents, inbox.failures, inbox.first_seen)
+        cells = load_documents(con, inbox.documents(), inbox.failures, inbox.first_seen)
     yield MaterializeResult(
         asset_key=RAW_KEYS[0],
         metadata={
-            "documents": len(inbox.documents),
+            "documents": len(inbox.cached),
             "failed": len(inbox.failures),
             "pending": len(inbox.pending),
         },
     )
-    yield MaterializeResult(asset_key=RAW_KEYS[1], metadata={"documents": len(inbox.documents)})
+    yield MaterializeResult(asset_key=RAW_KEYS[1], metadata={"documents": len(inbox.cached)})
     yield MaterializeResult(asset_key=RAW_KEYS[2], metadata={"cells": cells})
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dagster import Backoff, ConfigurableResource, RetryPolicy
+from pydantic import Field
 
 from orchestration.ingest import DEFAULT_MAX_BYTES
 from orchestration.paths import Home, default_home, default_inbox
@@ -14,12 +16,20 @@ from orchestration.paths import Home, default_home, default_inbox
 TRANSIENT_RETRY = RetryPolicy(max_retries=2, delay=10, backoff=Backoff.EXPONENTIAL)
 
 
+def cpu_count() -> int:
+    """The CPUs this process may run on (a container's share, not the host's)."""
+    return len(os.sched_getaffinity(0))
+
+
 class JuesuanHome(ConfigurableResource):
-    """Inbox and home directory. Defaults come from JUESUAN_INBOX / JUESUAN_HOME."""
+    """Inbox and home directory. Defaults come from JUESUAN_INBOX / JUESUAN_HOME; the
+    number of extraction workers from JUESUAN_EXTRACT_WORKERS, else the CPU count."""
 
     inbox: str
     home: str
     max_file_bytes: int = DEFAULT_MAX_BYTES
+    extract_workers: int = Field(default_factory=cpu_count, ge=1, le=256)
+    extract_timeout_seconds: float = Field(default=600.0, gt=0)  # per file
 
     def paths(self) -> Home:
         return Home(Path(self.home).resolve())
@@ -30,4 +40,9 @@ class JuesuanHome(ConfigurableResource):
 
 
 def home_from_env() -> JuesuanHome:
-    return JuesuanHome(inbox=str(default_inbox()), home=str(default_home()))
+    workers = os.environ.get("JUESUAN_EXTRACT_WORKERS")
+    return JuesuanHome(
+        inbox=str(default_inbox()),
+        home=str(default_home()),
+        **({"extract_workers": int(workers)} if workers else {}),
+    )
