@@ -80,7 +80,8 @@ class Table:
 @dataclass
 class PageInfo:
     page: int
-    # ocr: a scan read by OCR; needs_ocr: a scan not read (OCR off or not installed); unreadable: a corrupt content stream
+    # ocr: a scan read by OCR; needs_ocr: a scan not read (OCR off or not installed);
+    # unreadable: a corrupt content stream that draws nothing
     status: Literal["text", "needs_ocr", "ocr", "garbled", "empty", "unreadable"]
     chars: int
 
