@@ -47,27 +47,32 @@ def test_workers_write_the_cache_and_bad_files_are_errors(tmp_path: Path) -> Non
     assert document["pages"] == 25 and document["tables"]
 
 
-def _kill_first_worker(stop: threading.Event) -> None:
-    """SIGKILL the first extraction worker seen: a child of the forkserver, our child."""
+def _kill_worker_reading(path: Path, stop: threading.Event) -> None:
+    """SIGKILL the extraction worker (a child of the forkserver, our child) once it has
+    `path` open."""
     me = psutil.Process()
     while not stop.is_set():
         for child in me.children():
             for worker in child.children():
-                if time.time() - worker.create_time() > 1.0:  # busy with its first file
+                try:
+                    reading = any(f.path == str(path) for f in worker.open_files())
+                except psutil.NoSuchProcess:
+                    continue
+                if reading:
                     worker.send_signal(signal.SIGKILL)
                     return
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 def test_a_killed_worker_is_that_files_error_and_the_rest_go_on(tmp_path: Path) -> None:
     home = Home(tmp_path / "home").ensure()
     files = _files(tmp_path)
-    pdf_first = sorted(files, key=lambda f: f[0].suffix != ".pdf" or f[0].name == "empty.pdf")
+    pdf = next(path for path, _ in files if path.name == PDF.name)
     stop = threading.Event()
-    killer = threading.Thread(target=_kill_first_worker, args=(stop,))
+    killer = threading.Thread(target=_kill_worker_reading, args=(pdf, stop))
     killer.start()
-    try:  # one worker: the 25-page PDF is its first file, and it dies on it
-        done = {d.path.name: d for d in extract_files(pdf_first, home, 10**8, 1, 600)}
+    try:  # the worker reading the 25-page PDF dies on it
+        done = {d.path.name: d for d in extract_files(files, home, 10**8, 1, 600)}
     finally:
         stop.set()
         killer.join()
@@ -75,7 +80,7 @@ def test_a_killed_worker_is_that_files_error_and_the_rest_go_on(tmp_path: Path) 
     assert "died" in done[PDF.name].problem and "-9" in done[PDF.name].problem
     recorded = json.loads(
         (home.extracted_dir / f"{file_sha256(PDF)}.error.json").read_text("utf-8"))
-    assert recorded == {"path": str(pdf_first[0][0]), "problem": done[PDF.name].problem}
+    assert recorded == {"path": str(pdf), "problem": done[PDF.name].problem}
     assert done[TXT.name].problem is None
     assert done["empty.pdf"].problem == "the file is empty"
 
