@@ -192,11 +192,12 @@ def _write_results(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
             from flagged
             qualify failed or (
                 not bool_or(failed) over (partition by check_id, document_id)
-                -- a passing check keeps its largest rounding tail (at_most: its closest call)
+                -- a passing check keeps its largest rounding tail (at_most: its closest call);
+                -- ties by the evidence itself, so that a rerun keeps the same row
                 and row_number() over (
                     partition by check_id, document_id
                     order by case comparison when 'equal' then abs(difference) else excess end
-                        desc, eval_id) = 1
+                        desc, table_key, page, row_label, column_key, lhs, rhs, eval_id) = 1
             )
         ),
         skipped as (
