@@ -204,7 +204,7 @@ def build_warehouse(home: Home) -> Home:
     with duckdb.connect(str(home.build_db)) as con:
         run_checks(con, RUN)
     dbt(home.build_db, "build", "--select", "source:dq+")
-    publish(home)
+    publish(home, RUN)
     return home
 
 
