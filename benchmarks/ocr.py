@@ -127,6 +127,12 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _ruled(pdf: BenchPdf) -> bool:
+    """The document prints its tables with full ruling (synth truth `table_rules`)."""
+    truth = json.loads((pdf.path.parent / "truth.json").read_text(encoding="utf-8"))
+    return truth["document"].get("table_rules", "grid") == "grid"
+
+
 def _years(text: str) -> range:
     first, _, last = text.partition("-")
     return range(int(first), int(last or first) + 1)
@@ -161,7 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         except SynthUnavailable as exc:
             print(f"OCR benchmark skipped: {exc}", file=sys.stderr)
             return 0
-        result = run(pdfs, style, Path(scratch), args.out.parent / "ocr-documents")
+        ruled = [pdf for pdf in pdfs if _ruled(pdf)]
+        print(f"{len(pdfs) - len(ruled)} of {len(pdfs)} documents print tables without rules: "
+              "not scanned (OCR finds cells by their ruling lines)")
+        result = run(ruled, style, Path(scratch), args.out.parent / "ocr-documents")
+        result["skipped_unruled"] = len(pdfs) - len(ruled)
     report = {
         "started": started.isoformat(timespec="seconds"),
         "scan": vars(style),

@@ -15,6 +15,7 @@ from extractors.ir import Document, SettingsError, Table
 from extractors.pdf import PdfSettings, extract_pdf
 from extractors.pdf_ocr import unavailable
 from synth import generate
+from synth.document import plan_departments, table_rules
 from synth.render.pdf import soffice
 from synth.scan import ScanStyle, scanned_pdf
 from synth.truth import Truth, read
@@ -33,10 +34,17 @@ class Scanned:
     document: Document  # read with OCR
 
 
+def _ruled_seed(year: int, first: int = 11) -> int:
+    """The first seed from `first` whose one department prints ruled tables in `year`: OCR
+    finds cells by their ruling lines (a scan of a borderless table is not read)."""
+    return next(seed for seed in range(first, first + 50)
+                if table_rules(seed, plan_departments(1, seed)[0].slug, year) == "grid")
+
+
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> Scanned:
     out = tmp_path_factory.mktemp("ocr")
-    (source,) = generate(out / "synth", 1, range(2023, 2024), ["pdf"], seed=11)
+    (source,) = generate(out / "synth", 1, range(2023, 2024), ["pdf"], seed=_ruled_seed(2023))
     printed = extract_pdf(source, "printed", PdfSettings(ocr="off"))
     pages = [page for key in TABLES for page in _table(printed, key).pages]
     path = out / "scan.pdf"
