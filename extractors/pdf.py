@@ -4,14 +4,14 @@ Every page is first read by pdfium (`pdf_pdfium`, in C): classified (text / need
 garbled / empty), and a page without painted paths keeps pdfium's text. Only pages with paths
 become pdfplumber pages, their objects from pdfium (`pdf_objects`) or, with
 `object_source="pdfminer"`, from pdfminer's interpreter; those with ruling lines are searched
-for tables (pdfplumber's "lines" strategy). A ruled table is recognised by the title printed
-above it (`catalogue.match_table_title`); a ruled table with no title and the same columns as
-the table before it (or some of them merged, their edges in the same places) continues that
-table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per table grain
-(`pdf_tables`), and every figure is confirmed against pdfium's text of its page
-(`pdf_crosscheck`). A page without a ruled table that prints a table title is read from its
-words' positions (`pdf_unruled`: borderless tables, or tables with horizontal rules only) into
-the same grids.
+for tables (pdfplumber's "lines" strategy, its cell search indexed: `pdf_finder`). A ruled
+table is recognised by the title printed above it (`catalogue.match_table_title`); a ruled
+table with no title and the same columns as the table before it (or some of them merged,
+their edges in the same places) continues that table. Header rows are read by meaning
+(`pdf_columns`), lines become IR rows per table grain (`pdf_tables`), and every figure is
+confirmed against pdfium's text of its page (`pdf_crosscheck`). A page without a ruled table
+that prints a table title is read from its words' positions (`pdf_unruled`: borderless
+tables, or tables with horizontal rules only) into the same grids.
 A needs_ocr page (a scan) is read by OCR when Tesseract is there
 (`pdf_ocr`: chars and ruling lines from the image, then the same path; status `ocr`).
 """
@@ -51,6 +51,7 @@ from extractors.ir import (
 from extractors.narrative import add_narrative, page_lines
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
 from extractors.pdf_crosscheck import unconfirmed_figures
+from extractors.pdf_finder import find_tables
 from extractors.pdf_grid import Grid, Slot, fitted_to, grid_from_table, same_structure
 from extractors.pdf_meta import (
     empty_statement,
@@ -379,7 +380,7 @@ def _grids(page: Page, settings: PdfSettings) -> list[Grid]:
     """Ruled tables of a page; none on a page without ruling lines."""
     if not (page.lines or page.rects):
         return []
-    tables = page.find_tables(settings.table_settings())
+    tables = find_tables(page, settings.table_settings())
     grids = [grid_from_table(table, page.page_number) for table in tables]
     return sorted((grid for grid in grids if grid.slots), key=lambda grid: grid.top)
 
