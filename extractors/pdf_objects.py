@@ -19,15 +19,19 @@ PlumberObject = dict[str, Any]
 
 
 class PdfiumObjectsPage(DerivedPage):
-    """`page` with chars, lines, rects and curves from pdfium's reading of it."""
+    """`page` with chars, lines, rects and curves from pdfium's reading of it, placed when
+    first asked for (a page of running text never is)."""
 
     def __init__(self, page: Page, read: PdfiumPage):
         self.bbox = page.bbox
         super().__init__(page)
-        self._objects = plumber_objects(page, read)
+        self._read = read
+        self._objects: dict[str, list[PlumberObject]] | None = None
 
     @property
     def objects(self) -> dict[str, list[PlumberObject]]:
+        if self._objects is None:
+            self._objects = plumber_objects(self.parent_page, self._read)
         return self._objects
 
 
