@@ -26,13 +26,13 @@ class PdfiumObjectsPage(DerivedPage):
         self.bbox = page.bbox
         super().__init__(page)
         self._read = read
-        self._objects: dict[str, list[PlumberObject]] | None = None
+        self._placed: dict[str, list[PlumberObject]] | None = None
 
     @property
     def objects(self) -> dict[str, list[PlumberObject]]:
-        if self._objects is None:
-            self._objects = plumber_objects(self.parent_page, self._read)
-        return self._objects
+        if self._placed is None:
+            self._placed = plumber_objects(self.parent_page, self._read)
+        return self._placed
 
 
 def plumber_objects(page: Page, read: PdfiumPage) -> dict[str, list[PlumberObject]]:
