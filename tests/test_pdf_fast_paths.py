@@ -1,8 +1,10 @@
-"""The faster table finder and cell text give pdfplumber's own results, page by page.
+"""The fast paths of the PDF extractor give pdfplumber's own results, page by page.
 
 `pdf_finder.find_tables` indexes pdfplumber's cell search; `pdf_grid.cell_texts` reads a cell
-of one line without pdfplumber's line clustering. Both are compared with pdfplumber on every
-page of the real sample and the template, with objects from pdfminer and from pdfium.
+of one line without pdfplumber's line clustering; `pdf_words.page_words` groups upright chars
+into words without pdfplumber's word objects. Each is compared with pdfplumber on every page
+of the real sample and the template, with objects from pdfminer and from pdfium, and on
+chars laid out for the edge cases.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from extractors.pdf_finder import find_tables, intersections_to_cells
 from extractors.pdf_grid import _line_text, cell_texts
 from extractors.pdf_objects import PdfiumObjectsPage
 from extractors.pdf_pdfium import read_page
+from extractors.pdf_words import _plumber_words, page_words
 
 ROOT = Path(__file__).resolve().parent.parent
 PDFS = [
@@ -54,6 +57,16 @@ def test_the_same_cells_and_tables_as_pdfplumber(path: Path) -> None:
         assert all(cell_texts(t) == t.extract() for t in ours), page.page_number
         tables += len(ours)
     assert tables >= 20  # the pages hold tables: the comparison is not empty
+
+
+@pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
+def test_the_same_words_as_pdfplumber(path: Path) -> None:
+    words = 0
+    for page in _pages(path):
+        ours = page_words(page)
+        assert ours == _plumber_words(page), page.page_number
+        words += len(ours)
+    assert words > 1000
 
 
 def _char(text: str, x0: float, top: float, upright: bool = True) -> dict[str, Any]:
