@@ -34,6 +34,7 @@ from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
 from extractors import catalogue
 from extractors.flow import heading_mentions, listed_member_units, perf_mentions
@@ -299,7 +300,7 @@ def _scan_page(
         _scan_unruled(page, read.text, scan)
         return
     scan.page_texts[page.page_number] = read.text
-    lines = _text_lines(_outside(page, grids), scan.settings)
+    lines = _text_lines(page, grids, scan.settings)
     for number, grid in enumerate(grids):
         upper = grids[number - 1].bottom if number else 0.0
         lower = grids[number + 1].top if number + 1 < len(grids) else float(page.height)
@@ -385,22 +386,23 @@ def _grids(page: Page, settings: PdfSettings) -> list[Grid]:
     return sorted((grid for grid in grids if grid.slots), key=lambda grid: grid.top)
 
 
-def _outside(page: Page, grids: list[Grid]) -> Page:
-    """The page without the chars printed inside its tables (pdfplumber's cell rule)."""
-
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj["object_type"] != "char":
-            return True
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
-        return not any(g.bbox[0] <= x < g.bbox[2] and g.top <= y < g.bottom for g in grids)
-
-    return page.filter(outside)
-
-
-def _text_lines(page: Page, settings: PdfSettings) -> list[_TextLine]:
-    """Text lines (titles, units, notes); raised glyphs joined into their line."""
-    found = page.extract_text_lines(y_tolerance=settings.line_tolerance, return_chars=False)
+def _text_lines(page: Page, grids: list[Grid], settings: PdfSettings) -> list[_TextLine]:
+    """Text lines printed outside the tables (titles, units, notes), raised glyphs joined into
+    their line; a char whose centre is inside a table is the table's (pdfplumber's cell rule).
+    """
+    boxes = [(grid.bbox[0], grid.top, grid.bbox[2], grid.bottom) for grid in grids]
+    chars = [
+        c for c in page.chars
+        if not any(
+            x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+            for x0, top, x1, bottom in boxes
+        )
+    ]
+    textmap = chars_to_textmap(  # as page.extract_text_lines reads a page of these chars
+        chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height,
+        y_tolerance=settings.line_tolerance,
+    )
+    found = textmap.extract_text_lines(strip=True, return_chars=False)
     return [_TextLine(line["text"], line["top"], line["bottom"]) for line in found]
 
 

@@ -65,6 +65,7 @@ def cell_texts(table: PlumberTable) -> list[list[str | None]]:
     chars = table.page.chars
     middles = sorted(((c["top"] + c["bottom"]) / 2, n) for n, c in enumerate(chars))
     keys = [middle for middle, _ in middles]
+    centres = [(c["x0"] + c["x1"]) / 2 for c in chars]
     texts: list[list[str | None]] = []
     for row in table.rows:
         line: list[str | None] = []
@@ -74,7 +75,7 @@ def cell_texts(table: PlumberTable) -> list[list[str | None]]:
                 continue
             x0, top, x1, bottom = cell
             found = middles[bisect_left(keys, top) : bisect_left(keys, bottom)]
-            inside = sorted(n for _, n in found if x0 <= (chars[n]["x0"] + chars[n]["x1"]) / 2 < x1)
+            inside = sorted(n for _, n in found if x0 <= centres[n] < x1)
             line.append(_text([chars[n] for n in inside]) if inside else "")
         texts.append(line)
     return texts
