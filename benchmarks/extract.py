@@ -6,6 +6,8 @@ Methods: `juesuan` (extract_pdf, objects read by pdfium), `juesuan-pdfminer` (it
 fallback), `naive-pdfplumber` (pdfplumber's extract_tables() on every page, the baseline) and
 `camelot-lattice` when camelot-py is importable (it is not a project dependency). Each
 method runs each document `--warmup` times unmeasured, then `--runs` times; the median counts.
+The methods take turns document by document; wall and CPU seconds are both reported (on a
+loaded machine, compare the CPU columns).
 Sets: the real sample and a synth corpus (generated when LibreOffice is there). Accuracy: the
 must-pass figures of tests/test_pdf.py on the sample, every truth.json figure on synth PDFs.
 """
@@ -102,12 +104,11 @@ def _measure(method: Method, path: Path, warmup: int, runs: int) -> tuple[float,
     return statistics.median(walls), statistics.median(cpus), result
 
 
-def _run_method(name: str, pdfs: list[BenchPdf], args: argparse.Namespace) -> dict[str, Any]:
+def _summary(runs: list[tuple[BenchPdf, tuple[float, float, Any]]]) -> dict[str, Any]:
     per_document: list[dict[str, Any]] = []
     accuracy = Score()
     documents: list[Document] = []
-    for pdf in pdfs:
-        wall, cpu, result = _measure(METHODS[name], pdf.path, args.warmup, args.runs)
+    for pdf, (wall, cpu, result) in runs:
         per_document.append(
             {"file": pdf.path.name, "pages": pdf.pages, "seconds": wall, "cpu_seconds": cpu}
         )
@@ -115,13 +116,13 @@ def _run_method(name: str, pdfs: list[BenchPdf], args: argparse.Namespace) -> di
             documents.append(result)
             score(result, pdf.figures, pdf.complete, accuracy)
             accuracy.not_extracted.update(pdf.not_extracted)
-    pages = sum(pdf.pages for pdf in pdfs)
+    pages = sum(pdf.pages for pdf, _ in runs)
     seconds = sum(d["seconds"] for d in per_document)
     cpu_seconds = sum(d["cpu_seconds"] for d in per_document)
     found: dict[str, Any] = {
-        "seconds_per_document": seconds / len(pdfs),
+        "seconds_per_document": seconds / len(runs),
         "pages_per_second": pages / seconds,
-        "cpu_seconds_per_document": cpu_seconds / len(pdfs),
+        "cpu_seconds_per_document": cpu_seconds / len(runs),
         "cpu_pages_per_second": pages / cpu_seconds,
         "per_document": per_document,
     }
@@ -132,10 +133,19 @@ def _run_method(name: str, pdfs: list[BenchPdf], args: argparse.Namespace) -> di
 
 
 def run_set(pdfs: list[BenchPdf], methods: list[str], args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {}
-    for name in methods:
-        reason = _unavailable(name)
-        results[name] = {"skipped": reason} if reason else _run_method(name, pdfs, args)
+    skipped = {name: reason for name in methods if (reason := _unavailable(name))}
+    runs: dict[str, list[tuple[BenchPdf, tuple[float, float, Any]]]] = {
+        name: [] for name in methods if name not in skipped
+    }
+    # Each document by every method in turn: the load of a shared machine, which changes over a
+    # run, weighs on all methods alike.
+    for pdf in pdfs:
+        for name, done in runs.items():
+            done.append((pdf, _measure(METHODS[name], pdf.path, args.warmup, args.runs)))
+    results: dict[str, Any] = {
+        name: {"skipped": skipped[name]} if name in skipped else _summary(runs[name])
+        for name in methods
+    }
     base = results.get(BASELINE, {})
     for found in results.values():
         if "seconds_per_document" in found and "seconds_per_document" in base:

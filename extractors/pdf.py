@@ -4,14 +4,14 @@ Every page is first read by pdfium (`pdf_pdfium`, in C): classified (text / need
 garbled / empty), and a page without painted paths keeps pdfium's text. Only pages with paths
 become pdfplumber pages, their objects from pdfium (`pdf_objects`) or, with
 `object_source="pdfminer"`, from pdfminer's interpreter; those with ruling lines are searched
-for tables (pdfplumber's "lines" strategy). A ruled table is recognised by the title printed
-above it (`catalogue.match_table_title`); a ruled table with no title and the same columns as
-the table before it (or some of them merged, their edges in the same places) continues that
-table. Header rows are read by meaning (`pdf_columns`), lines become IR rows per table grain
-(`pdf_tables`), and every figure is confirmed against pdfium's text of its page
-(`pdf_crosscheck`). A page without a ruled table that prints a table title is read from its
-words' positions (`pdf_unruled`: borderless tables, or tables with horizontal rules only) into
-the same grids.
+for tables (pdfplumber's "lines" strategy, its cell search indexed: `pdf_finder`). A ruled
+table is recognised by the title printed above it (`catalogue.match_table_title`); a ruled
+table with no title and the same columns as the table before it (or some of them merged,
+their edges in the same places) continues that table. Header rows are read by meaning
+(`pdf_columns`), lines become IR rows per table grain (`pdf_tables`), and every figure is
+confirmed against pdfium's text of its page (`pdf_crosscheck`). A page without a ruled table
+that prints a table title is read from its words' positions (`pdf_unruled`: borderless
+tables, or tables with horizontal rules only) into the same grids.
 A needs_ocr page (a scan) is read by OCR when Tesseract is there
 (`pdf_ocr`: chars and ruling lines from the image, then the same path; status `ocr`).
 """
@@ -34,6 +34,7 @@ from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+from pdfplumber.utils.text import chars_to_textmap
 
 from extractors import catalogue
 from extractors.flow import heading_mentions, listed_member_units, perf_mentions
@@ -51,6 +52,7 @@ from extractors.ir import (
 from extractors.narrative import add_narrative, page_lines
 from extractors.pdf_columns import analyse_header, header_row_count, read_lines
 from extractors.pdf_crosscheck import unconfirmed_figures
+from extractors.pdf_finder import find_tables
 from extractors.pdf_grid import Grid, Slot, fitted_to, grid_from_table, same_structure
 from extractors.pdf_meta import (
     empty_statement,
@@ -298,7 +300,7 @@ def _scan_page(
         _scan_unruled(page, read.text, scan)
         return
     scan.page_texts[page.page_number] = read.text
-    lines = _text_lines(_outside(page, grids), scan.settings)
+    lines = _text_lines(page, grids, scan.settings)
     for number, grid in enumerate(grids):
         upper = grids[number - 1].bottom if number else 0.0
         lower = grids[number + 1].top if number + 1 < len(grids) else float(page.height)
@@ -379,27 +381,28 @@ def _grids(page: Page, settings: PdfSettings) -> list[Grid]:
     """Ruled tables of a page; none on a page without ruling lines."""
     if not (page.lines or page.rects):
         return []
-    tables = page.find_tables(settings.table_settings())
+    tables = find_tables(page, settings.table_settings())
     grids = [grid_from_table(table, page.page_number) for table in tables]
     return sorted((grid for grid in grids if grid.slots), key=lambda grid: grid.top)
 
 
-def _outside(page: Page, grids: list[Grid]) -> Page:
-    """The page without the chars printed inside its tables (pdfplumber's cell rule)."""
-
-    def outside(obj: dict[str, Any]) -> bool:
-        if obj["object_type"] != "char":
-            return True
-        x = (obj["x0"] + obj["x1"]) / 2
-        y = (obj["top"] + obj["bottom"]) / 2
-        return not any(g.bbox[0] <= x < g.bbox[2] and g.top <= y < g.bottom for g in grids)
-
-    return page.filter(outside)
-
-
-def _text_lines(page: Page, settings: PdfSettings) -> list[_TextLine]:
-    """Text lines (titles, units, notes); raised glyphs joined into their line."""
-    found = page.extract_text_lines(y_tolerance=settings.line_tolerance, return_chars=False)
+def _text_lines(page: Page, grids: list[Grid], settings: PdfSettings) -> list[_TextLine]:
+    """Text lines printed outside the tables (titles, units, notes), raised glyphs joined into
+    their line; a char whose centre is inside a table is the table's (pdfplumber's cell rule).
+    """
+    boxes = [(grid.bbox[0], grid.top, grid.bbox[2], grid.bottom) for grid in grids]
+    chars = [
+        c for c in page.chars
+        if not any(
+            x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+            for x0, top, x1, bottom in boxes
+        )
+    ]
+    textmap = chars_to_textmap(  # as page.extract_text_lines reads a page of these chars
+        chars, layout_bbox=page.bbox, layout_width=page.width, layout_height=page.height,
+        y_tolerance=settings.line_tolerance,
+    )
+    found = textmap.extract_text_lines(strip=True, return_chars=False)
     return [_TextLine(line["text"], line["top"], line["bottom"]) for line in found]
 
 

@@ -10,6 +10,7 @@ paired columns of the basic-expenditure table) become blocks of columns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from extractors import catalogue
@@ -71,6 +72,7 @@ def measure_of(text: str, table_key: str = "three_public") -> str | None:
     return key if key in MEASURES else None
 
 
+@lru_cache(maxsize=4096)  # asked for each word of a page that may hold an unruled table
 def is_header_word(table_key: str, text: str) -> bool:
     norm = catalogue.normalise(text)
     if norm in TOTAL_LABELS or catalogue.strip_ordinal(norm) != norm:

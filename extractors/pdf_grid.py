@@ -9,9 +9,16 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from pdfplumber.table import Table as PlumberTable
-from pdfplumber.utils.text import extract_text
+from pdfplumber.utils.text import (
+    DEFAULT_X_TOLERANCE,
+    DEFAULT_Y_TOLERANCE,
+    LIGATURES,
+    extract_text,
+)
 
 BBox = tuple[float, float, float, float]
 
@@ -52,12 +59,13 @@ def cell_texts(table: PlumberTable) -> list[list[str | None]]:
     """`table.extract()`, with the page's chars looked up by their vertical middle.
 
     pdfplumber's rule is kept: a char belongs to a cell when its middle lies inside, and the
-    cell's text is pdfplumber's `extract_text` of its chars in page order. pdfplumber itself
-    filters every char of the page once per row.
+    cell's text is pdfplumber's `extract_text` of its chars in page order (`_line_text` for
+    the usual cell of one line). pdfplumber itself filters every char of the page once per row.
     """
     chars = table.page.chars
     middles = sorted(((c["top"] + c["bottom"]) / 2, n) for n, c in enumerate(chars))
     keys = [middle for middle, _ in middles]
+    centres = [(c["x0"] + c["x1"]) / 2 for c in chars]
     texts: list[list[str | None]] = []
     for row in table.rows:
         line: list[str | None] = []
@@ -67,10 +75,45 @@ def cell_texts(table: PlumberTable) -> list[list[str | None]]:
                 continue
             x0, top, x1, bottom = cell
             found = middles[bisect_left(keys, top) : bisect_left(keys, bottom)]
-            inside = sorted(n for _, n in found if x0 <= (chars[n]["x0"] + chars[n]["x1"]) / 2 < x1)
-            line.append(extract_text([chars[n] for n in inside]) if inside else "")
+            inside = sorted(n for _, n in found if x0 <= centres[n] < x1)
+            line.append(_text([chars[n] for n in inside]) if inside else "")
         texts.append(line)
     return texts
+
+
+def _text(chars: list[dict[str, Any]]) -> str:
+    line = _line_text(chars)
+    return extract_text(chars) if line is None else line
+
+
+def _line_text(chars: list[dict[str, Any]]) -> str | None:
+    """pdfplumber's `extract_text` of upright chars whose tops are all within its line
+    tolerance (one line), without its line clustering; None for any other chars. Its words:
+    chars left to right, split at a blank and before a char starting left of the one before it
+    or more than its x tolerance right of its end."""
+    tops = [c["top"] for c in chars]
+    if max(tops) > min(tops) + DEFAULT_Y_TOLERANCE or not all(c["upright"] for c in chars):
+        return None
+    words: list[str] = []
+    word = ""
+    last: dict[str, Any] | None = None
+    for char in sorted(chars, key=itemgetter("x0")):
+        text = char["text"] or ""
+        if text.isspace():
+            words.append(word)
+            word, last = "", None
+            continue
+        if last is not None and (
+            char["x0"] < last["x0"]
+            or char["x0"] > last["x1"] + DEFAULT_X_TOLERANCE
+            or abs(char["top"] - last["top"]) > DEFAULT_Y_TOLERANCE
+        ):
+            words.append(word)
+            word = ""
+        word += LIGATURES.get(text, text)
+        last = char
+    words.append(word)
+    return " ".join(w for w in words if w)
 
 
 def grid_from_table(table: PlumberTable, page: int) -> Grid:

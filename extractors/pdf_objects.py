@@ -19,16 +19,20 @@ PlumberObject = dict[str, Any]
 
 
 class PdfiumObjectsPage(DerivedPage):
-    """`page` with chars, lines, rects and curves from pdfium's reading of it."""
+    """`page` with chars, lines, rects and curves from pdfium's reading of it, placed when
+    first asked for (a page of running text never is)."""
 
     def __init__(self, page: Page, read: PdfiumPage):
         self.bbox = page.bbox
         super().__init__(page)
-        self._objects = plumber_objects(page, read)
+        self._read = read
+        self._placed: dict[str, list[PlumberObject]] | None = None
 
     @property
     def objects(self) -> dict[str, list[PlumberObject]]:
-        return self._objects
+        if self._placed is None:
+            self._placed = plumber_objects(self.parent_page, self._read)
+        return self._placed
 
 
 def plumber_objects(page: Page, read: PdfiumPage) -> dict[str, list[PlumberObject]]:
@@ -78,6 +82,8 @@ class _Placement:
         self.doctop = float(page.initial_doctop)
         self.page_number = page.page_number
         self.descents = font_descents(page.page_obj.resources)
+        self._per_size: dict[str, float | None] = {}  # descent per font name
+        self._placed: dict[Matrix, tuple[float, float, float, float, bool]] = {}  # per matrix
 
     def _box(self, x0: float, y0: float, x1: float, y1: float) -> PlumberObject:
         top = self.top_shift - y1
@@ -95,8 +101,14 @@ class _Placement:
         }
 
     def char(self, glyph: Glyph) -> PlumberObject:
-        ox, oy = apply(self.ctm, glyph.origin)
-        a, b, c, d, _, _ = compose(glyph.matrix, self.ctm)
+        ca, cb, cc, cd, ce, cf = self.ctm
+        gx, gy = glyph.origin
+        ox, oy = ca * gx + cc * gy + ce, cb * gx + cd * gy + cf  # `apply`, inlined
+        placed = self._placed.get(glyph.matrix)
+        if placed is None:
+            a, b, c, d, _, _ = compose(glyph.matrix, self.ctm)
+            placed = self._placed[glyph.matrix] = (a, b, c, d, a * d > 0 and b * c <= 0)
+        a, b, c, d, upright = placed
         low = self._descent(glyph)
         high, advance = low + glyph.size, glyph.advance
         xs: tuple[float, ...]
@@ -106,21 +118,37 @@ class _Placement:
         else:
             xs = (c * low, a * advance + c * low, a * advance + c * high, c * high)
             ys = (d * low, b * advance + d * low, b * advance + d * high, d * high)
-        obj = self._box(ox + min(xs), oy + min(ys), ox + max(xs), oy + max(ys))
-        obj["object_type"] = "char"
-        obj["text"] = glyph.text
-        obj["fontname"] = glyph.fontname
-        obj["size"] = obj["height"]
-        obj["adv"] = advance
-        obj["matrix"] = (a, b, c, d, ox, oy)
-        obj["upright"] = a * d > 0 and b * c <= 0
-        return obj
+        x0, y0, x1, y1 = ox + min(xs), oy + min(ys), ox + max(xs), oy + max(ys)
+        top = self.top_shift - y1
+        return {  # `_box`, inlined
+            "x0": x0 + self.x_shift,
+            "x1": x1 + self.x_shift,
+            "y0": y0,
+            "y1": y1,
+            "top": top,
+            "bottom": self.top_shift - y0,
+            "doctop": self.doctop + top,
+            "width": x1 - x0,
+            "height": y1 - y0,
+            "page_number": self.page_number,
+            "object_type": "char",
+            "text": glyph.text,
+            "fontname": glyph.fontname,
+            "size": y1 - y0,
+            "adv": advance,
+            "matrix": (a, b, c, d, ox, oy),
+            "upright": upright,
+        }
 
     def _descent(self, glyph: Glyph) -> float:
         """pdfminer's descent where the font dictionary is found, else pdfium's."""
-        per_size = self.descents.get(glyph.fontname)
-        if per_size is None:
-            per_size = self.descents.get(without_subset_tag(glyph.fontname))
+        name = glyph.fontname
+        if name not in self._per_size:
+            per_size = self.descents.get(name)
+            if per_size is None:
+                per_size = self.descents.get(without_subset_tag(name))
+            self._per_size[name] = per_size
+        per_size = self._per_size[name]
         return glyph.descent if per_size is None else per_size * glyph.size
 
     def path(self, kind: str, points: list[Point]) -> PlumberObject:

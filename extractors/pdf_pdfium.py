@@ -109,10 +109,11 @@ def _glyphs(raw: Any, text: str, drawn: list[int]) -> list[Glyph]:
     fonts: dict[int | None, _Font] = {}
     found: list[Glyph] = []
     for index in drawn:
-        key = _address(text_object(raw, index))
+        handle = text_object(raw, index)
+        key = _address(handle)
         run = runs.get(key)
         if run is None:
-            run = runs[key] = _Run(raw, index, fonts)
+            run = runs[key] = _Run(raw, index, handle, fonts)
         origin(raw, index, x, y)
         char = text[index]
         advance = run.advance(char, raw, index)
@@ -149,12 +150,12 @@ class _Font:
 class _Run:
     """A text object: its matrix, font size and font."""
 
-    def __init__(self, raw: Any, index: int, fonts: dict[int | None, _Font]):
+    def __init__(self, raw: Any, index: int, text_object: Any, fonts: dict[int | None, _Font]):
         m = fpdf.FS_MATRIX()
         fpdf.FPDFText_GetMatrix(raw, index, m)
         self.matrix: Matrix = (m.a, m.b, m.c, m.d, 0.0, 0.0)
         self.size = float(fpdf.FPDFText_GetFontSize(raw, index))
-        font = fpdf.FPDFTextObj_GetFont(fpdf.FPDFText_GetTextObject(raw, index))
+        font = fpdf.FPDFTextObj_GetFont(text_object)
         key = _address(font)
         self.font = fonts.get(key) or fonts.setdefault(key, _Font(font))
         self.font_at_size = (self.size, self.font.descent * self.size, self.font.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractors.numbers import ZERO_MARKS
 from extractors.pdf_text import compact, is_amount, is_code
@@ -110,7 +111,12 @@ def columns_of(cells: list[Word], data: list[Word]) -> Columns:
 
 def kind(word: Word) -> str:
     """`number` (a figure, a zero mark, a code, a row number) or `text`."""
-    text = compact(word.text)
+    return _kind(word.text)
+
+
+@lru_cache(maxsize=4096)  # asked for each word many times while columns are placed
+def _kind(printed: str) -> str:
+    text = compact(printed)
     return "number" if is_code(text) or is_amount(text) or text in ZERO_MARKS else "text"
 
 

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
 
 from pdfplumber.page import Page
+from pdfplumber.utils.clustering import cluster_objects
+from pdfplumber.utils.text import LIGATURES
 
 X_TOLERANCE = 3.0  # points between two glyphs of one word
+Y_TOLERANCE = 3.0  # points between the tops of two glyphs of one line
 _IDEOGRAPHS = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -78,23 +83,45 @@ class TextLine:
 
 
 def page_words(page: Page) -> list[Word]:
-    found = page.extract_words(
-        keep_blank_chars=True, x_tolerance=X_TOLERANCE, y_tolerance=3, return_chars=True
-    )
-    words = []
-    for word in found:
-        chars = [c for c in word["chars"] if not c["text"].isspace()]
-        if chars:
-            words.append(
-                Word(
-                    word["text"].strip(),
-                    min(c["x0"] for c in chars),
-                    max(c["x1"] for c in chars),
-                    min(c["top"] for c in chars),
-                    max(c["bottom"] for c in chars),
-                )
-            )
+    """pdfplumber's words of the page (blanks kept inside a word, `X_TOLERANCE`), as `Word`s
+    bounded by their visible chars. Upright chars are grouped here as pdfplumber groups them
+    (its line clustering, then left to right, a new word at a gap or a step back), without
+    the word objects it builds."""
+    chars = page.chars
+    if not all(c["upright"] for c in chars):
+        return _plumber_words(page)
+    words: list[Word] = []
+    for line in cluster_objects(chars, itemgetter("top"), Y_TOLERANCE):
+        run: list[dict[str, Any]] = []
+        for char in sorted(line, key=itemgetter("x0")):
+            last = run[-1] if run else None
+            if last is not None and (
+                char["x0"] < last["x0"]
+                or char["x0"] > last["x1"] + X_TOLERANCE
+                or abs(char["top"] - last["top"]) > Y_TOLERANCE
+            ):
+                words += _word("".join(LIGATURES.get(c["text"], c["text"] or "") for c in run), run)
+                run = []
+            run.append(char)
+        words += _word("".join(LIGATURES.get(c["text"], c["text"] or "") for c in run), run)
     return words
+
+
+def _plumber_words(page: Page) -> list[Word]:
+    found = page.extract_words(
+        keep_blank_chars=True, x_tolerance=X_TOLERANCE, y_tolerance=Y_TOLERANCE,
+        return_chars=True,
+    )
+    return [w for word in found for w in _word(word["text"], word["chars"])]
+
+
+def _word(text: str, chars: list[dict[str, Any]]) -> list[Word]:
+    """The word bounded by its visible chars; none if it has no visible char."""
+    visible = [c for c in chars if not c["text"].isspace()]
+    if not visible:
+        return []
+    return [Word(text.strip(), min(c["x0"] for c in visible), max(c["x1"] for c in visible),
+                 min(c["top"] for c in visible), max(c["bottom"] for c in visible))]
 
 
 def text_lines(words: list[Word]) -> list[TextLine]:

@@ -11,6 +11,7 @@ import pdfplumber.page
 import pypdfium2 as pdfium
 import pytest
 
+import extractors.pdf
 from extractors.ir import Cell, Document, ExtractionError, Row, Table
 from extractors.numbers import parse_amount
 from extractors.pdf import CANONICAL_TABLES, PdfSettings, extract_pdf
@@ -134,13 +135,13 @@ def test_gov_fund_and_state_capital_are_declared_empty(putuo: Document) -> None:
 
 def test_narrative_pages_are_not_searched_for_tables(monkeypatch: pytest.MonkeyPatch) -> None:
     searched: list[int] = []
-    original = pdfplumber.page.Page.find_tables
+    original = extractors.pdf.find_tables
 
-    def spy(self: pdfplumber.page.Page, *args: object, **kwargs: object) -> object:
-        searched.append(self.page_number)
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+    def spy(page: pdfplumber.page.Page, settings: dict[str, Any]) -> object:
+        searched.append(page.page_number)
+        return original(page, settings)
 
-    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", spy)
+    monkeypatch.setattr(extractors.pdf, "find_tables", spy)
     extract_pdf(PUTUO, "sha")
     assert searched == [5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18, 19, 20]
 
