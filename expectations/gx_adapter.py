@@ -101,7 +101,12 @@ def validate(
         gx.ValidationDefinition(name="run", data=batch, suite=suite)
     )
     result = definition.run(
-        batch_parameters={"dataframe": evaluations[["eval_id", "check_id", "excess"]]},
+        # check_id as a category: each row condition compares codes, not strings
+        batch_parameters={
+            "dataframe": evaluations[["eval_id", "check_id", "excess"]].astype(
+                {"check_id": "category"}
+            )
+        },
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": ["eval_id"]},
         run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
     )

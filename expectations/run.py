@@ -7,6 +7,9 @@
    as the rounding tail), or one `fail` row per failing evaluation row, or one `skipped` row;
    `dq.document_status` quarantines every document with an error-level failure. Both hold the
    latest run only (the build database is rebuilt per run; `dq.runs` keeps the history).
+
+Given the published warehouse of the last run, only the departments whose documents or checks
+changed since are evaluated; the others' results are carried over (`expectations.scope`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ import pandas as pd
 
 from expectations import gx_adapter
 from expectations.registry import CHECKS, PERSONNEL_CLASSES, PUBLIC_CLASSES, Check
+from expectations.scope import (
+    Scope,
+    detach_previous,
+    evaluation_scope,
+    plan_scope,
+    write_scope,
+)
 from expectations.sql_common import ECONOMIC_GROUPS, EVALUATION_COLUMNS, lit
 
 
@@ -49,6 +59,8 @@ class CheckRunSummary:
     checks: tuple[CheckOutcome, ...]
     documents_published: int
     documents_quarantined: int
+    documents_evaluated: int  # checked in this run
+    documents_reused: int  # results carried over from the last published run
     gx_import_seconds: float
     gx_validate_seconds: float
     gx_docs_seconds: float = 0.0  # writing the GX Data Docs (0 without a docs dir)
@@ -90,28 +102,52 @@ def run_checks(
     run_id: str,
     checks: Sequence[Check] = CHECKS,
     docs_dir: Path | None = None,
+    previous: Path | None = None,
 ) -> CheckRunSummary:
-    """Evaluate `checks` over every document in `raw`, write `dq`, summarise per check; with
-    `docs_dir`, the validation also writes its GX Data Docs there."""
+    """Evaluate `checks` over the documents in `raw`, write `dq`, summarise per check; with
+    `docs_dir`, the validation also writes its GX Data Docs there. With `previous`, the
+    published warehouse of the last run, departments unchanged since keep its results."""
+    try:
+        scope = plan_scope(con, checks, previous)
+        with evaluation_scope(con, scope):
+            gx = _validate(con, checks, scope, run_id, docs_dir)
+            failing = pd.DataFrame(
+                {"eval_id": [i for rows in gx.unexpected.values() for i in rows]}, dtype="int64"
+            )
+            con.register("dq_failing", failing)
+            try:
+                _scoped_results(con, run_id)
+            finally:
+                con.unregister("dq_failing")
+        try:
+            con.execute("begin")
+            con.execute(RESULTS_DDL)
+            con.execute("insert into dq.check_results by name select * from dq_run_results")
+            write_scope(con, scope, run_id)
+            _write_document_status(con, run_id)
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+    finally:
+        detach_previous(con)
+    return _summarise(con, run_id, checks, gx, scope)
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    checks: Sequence[Check],
+    scope: Scope,
+    run_id: str,
+    docs_dir: Path | None,
+) -> gx_adapter.GxValidation:
+    """Evaluate, and let GX decide which rows fail; no document to evaluate, no GX."""
     _prepare_economic_groups(con)
     _evaluate(con, checks)
+    if not (scope.full or scope.evaluated):
+        return gx_adapter.GxValidation({}, 0.0, 0.0)
     frame = con.execute("select eval_id, check_id, excess from dq_scored order by eval_id").df()
-    gx = gx_adapter.validate(frame, [check.id for check in checks], run_id, docs_dir)
-    failing = pd.DataFrame(
-        {"eval_id": [i for rows in gx.unexpected.values() for i in rows]}, dtype="int64"
-    )
-    con.register("dq_failing", failing)
-    try:
-        con.execute("begin")
-        _write_results(con, run_id)
-        _write_document_status(con, run_id)
-        con.execute("commit")
-    except Exception:
-        con.execute("rollback")
-        raise
-    finally:
-        con.unregister("dq_failing")
-    return _summarise(con, run_id, checks, gx)
+    return gx_adapter.validate(frame, [check.id for check in checks], run_id, docs_dir)
 
 
 def _prepare_economic_groups(con: duckdb.DuckDBPyConnection) -> None:
@@ -178,11 +214,11 @@ def _evaluate(con: duckdb.DuckDBPyConnection, checks: Sequence[Check]) -> None:
     con.unregister("dq_check_rules")
 
 
-def _write_results(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
-    con.execute(RESULTS_DDL)
+def _scoped_results(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+    """Temp table `dq_run_results`: the rows of `dq.check_results` of the evaluated documents."""
     con.execute(
         """
-        insert into dq.check_results by name
+        create or replace temp table dq_run_results as
         with flagged as (
             select *, eval_id in (select eval_id from dq_failing) as failed
             from dq_scored
@@ -251,6 +287,7 @@ def _summarise(
     run_id: str,
     checks: Sequence[Check],
     gx: gx_adapter.GxValidation,
+    scope: Scope,
 ) -> CheckRunSummary:
     counts = {
         row[0]: row[1:]
@@ -287,6 +324,8 @@ def _summarise(
         outcomes,
         published,
         quarantined,
+        len(scope.evaluated),
+        len(scope.reused),
         gx.import_seconds,
         gx.validate_seconds,
         gx.docs_seconds,

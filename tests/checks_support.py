@@ -13,6 +13,7 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -494,11 +495,12 @@ def build_database(
     path: Path,
     documents: Iterable[Document],
     failures: Iterable[tuple[str, str, str]] = (),
+    loaded_at: Mapping[str, datetime] | None = None,
 ) -> None:
     """Load the documents into a new build database and create staging.stg_cells with dbt."""
     with duckdb.connect(str(path)) as con:
         create_raw_schema(con)
-        load_documents(con, documents, failures)
+        load_documents(con, documents, failures, loaded_at)
     dbt(path, "run", "--select", "stg_cells", *NARRATIVE_MODELS)
 
 

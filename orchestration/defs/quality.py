@@ -1,7 +1,8 @@
 """The accounting-identity checks: the publish gate between the transform and the marts.
 
-All checks run once over every document of the run (see `expectations`). Their results
-land in `dq.check_results` and `dq.document_status` of the build database and surface as one
+The checks evaluate the departments whose documents (or the checks) changed since the last
+published run and carry the other departments' results over (see `expectations.scope`). Their
+results land in `dq.check_results` and `dq.document_status` of the build database and surface as one
 Dagster asset check per check id. The run's GX Data Docs go to `<home>/reports/gx/`.
 """
 
@@ -59,7 +60,10 @@ def accounting_checks(context: AssetExecutionContext, juesuan: JuesuanHome):
     home = juesuan.layout()
     with duckdb.connect(str(home.build_db)) as con:
         summary = run_checks(
-            con, context.run.run_id, docs_dir=home.reports_dir / "gx"
+            con,
+            context.run.run_id,
+            docs_dir=home.reports_dir / "gx",
+            previous=home.warehouse,
         )
     for outcome in summary.checks:
         yield AssetCheckResult(
@@ -81,6 +85,8 @@ def accounting_checks(context: AssetExecutionContext, juesuan: JuesuanHome):
         asset_key=CHECK_RESULTS,
         metadata={
             "failures": sum(o.failures for o in summary.checks),
+            "documents_evaluated": summary.documents_evaluated,
+            "documents_reused": summary.documents_reused,
             **(
                 {"gx_data_docs": MetadataValue.path(str(summary.docs_index))}
                 if summary.docs_index is not None
