@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,12 +101,16 @@ def _run_locked(inbox: Path, home: Home) -> bool:
         prepare()
     from dagster import DagsterInstance
 
+    from expectations import gx_adapter
     from orchestration.definitions import build_defs
     from orchestration.defs.documents import plan_refresh
     from orchestration.defs.home import home_from_env
     from orchestration.defs.schedules import PIPELINE_JOB, record_failed_run
     from orchestration.publish import recover
 
+    # GX takes seconds to import and is needed only by the checks, after the extraction,
+    # load and dbt's first build: import it beside them.
+    threading.Thread(target=gx_adapter.preload, name="gx-preload", daemon=True).start()
     recover(home)
     juesuan = home_from_env()  # the inbox and home just configured
     defs = build_defs(juesuan)
