@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
+import yaml  # type: ignore[import-untyped]
 from checks_support import PROJECT, clean_document, dbt
 
 from expectations.run import run_checks
