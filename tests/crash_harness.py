@@ -85,7 +85,8 @@ def run_to_end(inbox: Path, home: Home) -> None:
 
 
 def content_sums(warehouse: Path) -> dict[str, tuple[int, str]]:
-    """Per published table: rows and a checksum of its columns but run ids and timestamps."""
+    """Per published table: rows and a checksum of its columns but run ids (`run_id`,
+    `evaluated_run_id`) and timestamps."""
     sums = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         tables = con.execute(
@@ -101,7 +102,7 @@ def content_sums(warehouse: Path) -> dict[str, tuple[int, str]]:
                     "where table_schema = ? and table_name = ? order by ordinal_position",
                     [schema, table],
                 ).fetchall()
-                if name != "run_id" and not data_type.startswith("TIMESTAMP")
+                if not name.endswith("run_id") and not data_type.startswith("TIMESTAMP")
             ]
             row = con.execute(
                 f'select count(*), coalesce(sum(hash({", ".join(columns)})), 0)::varchar '
