@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -58,6 +59,7 @@ class RawLoad:
     dropped: int  # documents deleted from the store: gone from the inbox, or extracted anew
 
 
+@cache
 def fingerprint() -> str:
     """What the stored rows depend on besides the cached JSON: the extractor version, the raw
     DDL and the code that turns the JSON into rows."""
@@ -87,7 +89,7 @@ def _load(
     con: duckdb.DuckDBPyConnection, inbox: CachedInbox, path: Path, log: logging.Logger
 ) -> RawLoad:
     create_raw_schema(con)  # again after a failed attempt: `create or replace`
-    wanted = {cache_sha256(cache): _signature(cache) for cache, _ in inbox.cached}
+    wanted = {cache_sha256(file): _signature(file) for file, _ in inbox.cached}
     with _open(path, log) as store:
         rows = store.execute("select * from store.loaded").fetchall()
         loaded = {document_id: (size, mtime_ns) for document_id, size, mtime_ns in rows}
@@ -105,8 +107,8 @@ def _load(
     return RawLoad(cells, len(missing), len(wanted) - len(missing), len(gone))
 
 
-def _signature(cache: Path) -> tuple[int, int]:
-    stat = cache.stat()
+def _signature(file: Path) -> tuple[int, int]:
+    stat = file.stat()
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -124,7 +126,7 @@ def _open(path: Path, log: logging.Logger) -> duckdb.DuckDBPyConnection:
             return con
         con.close()
         log.info(f"raw store {path} was written by other loader code: rebuilt")
-        _discard(path)
+    _discard(path)  # and a WAL left without its database
     con = duckdb.connect(str(path))
     path.chmod(0o600)  # private to the pipeline, like the build database
     con.begin()  # a store killed while created has no fingerprint: it is rebuilt
