@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
@@ -273,6 +276,48 @@ def test_load_interrupted_mid_batch_leaves_a_consistent_store(
     ):
         through_store(cached, home, tmp_path / "killed.duckdb")
     assert_store_holds(home, set(batches[0]))
+    loaded = assert_same_as_direct(cached, home, tmp_path)
+    assert (loaded.parsed, loaded.reused) == (5, 2)
+
+
+KILLED_IN_SECOND_BATCH = """
+import logging, os, signal, sys
+from pathlib import Path
+from unittest.mock import patch
+import duckdb
+from extractors.load import load_batch
+from orchestration import raw_store
+from orchestration.ingest import load_cached, scan_inbox
+from orchestration.paths import Home
+
+inbox, home, database = Path(sys.argv[1]), Home(Path(sys.argv[2])), sys.argv[3]
+batches = []
+
+def dies_in_second_batch(con, documents, *args):
+    cells = load_batch(con, documents, *args)
+    batches.append(documents)
+    if len(batches) == 2:  # the rows are written, not committed
+        os.kill(os.getpid(), signal.SIGKILL)
+    return cells
+
+with patch.object(raw_store, "BATCH_DOCUMENTS", 2), \
+        patch.object(raw_store, "load_batch", dies_in_second_batch), \
+        duckdb.connect(database) as con:
+    raw_store.load_raw(con, load_cached(scan_inbox(inbox, home), home), home, logging.getLogger())
+"""
+
+
+def test_load_killed_mid_batch_keeps_the_committed_batches(
+    setup: tuple[Path, Home], tmp_path: Path
+) -> None:
+    """A real SIGKILL: DuckDB replays the committed batch and drops the open transaction."""
+    inbox, home = setup
+    cached = load_cached(scan_inbox(inbox, home), home)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_SECOND_BATCH, str(inbox), str(home.root),
+         str(tmp_path / "killed.duckdb")], capture_output=True, text=True, check=False)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert_store_holds(home, {ingest.cache_sha256(cache) for cache, _ in cached.cached[:2]})
     loaded = assert_same_as_direct(cached, home, tmp_path)
     assert (loaded.parsed, loaded.reused) == (5, 2)
 
