@@ -121,7 +121,7 @@ def raw_documents(
     for path in inbox.pending:
         context.log.warning(f"{path} is not extracted yet; the next run loads it")
     for stale in (home.build_db, home.build_db.with_name(home.build_db.name + ".wal")):
-        stale.unlink(missing_ok=True)  # rebuilt from the cache every run; a killed run's WAL too
+        stale.unlink(missing_ok=True)  # a fresh file every run; a killed run's WAL too
     with duckdb.connect(str(home.build_db)) as con:
         home.build_db.chmod(0o600)  # private to the pipeline
         loaded = load_raw(con, inbox, home, context.log)
