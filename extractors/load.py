@@ -100,8 +100,8 @@ def load_documents(
     now = datetime.now(UTC)
     stamps = loaded_at or {}
     cells = 0
-    for batch in _batches(iter(documents), BATCH_DOCUMENTS):
-        cells += _load_batch(con, batch, stamps, now)
+    for batch in batches(iter(documents), BATCH_DOCUMENTS):
+        cells += load_batch(con, batch, stamps, now)
     failure_rows: list[dict[str, object]] = [
         {
             "document_id": sha256,
@@ -126,17 +126,19 @@ def load_documents(
     return cells
 
 
-def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+def batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    """The documents in lists of `size`, read as each list is taken."""
     while batch := list(islice(documents, size)):
         yield batch
 
 
-def _load_batch(
+def load_batch(
     con: duckdb.DuckDBPyConnection,
     documents: list[Document],
     stamps: Mapping[str, datetime],
     now: datetime,
 ) -> int:
+    """Insert one batch of documents; returns the number of cells written."""
     doc_rows, table_rows, cell_rows, mention_rows = [], [], [], []
     for doc in documents:
         unit = doc.unit or "万元"

@@ -16,7 +16,7 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -181,6 +181,11 @@ def _failure_cache(home: Home, sha256: str) -> Path:
     return home.extracted_dir / f"{sha256}.error.json"
 
 
+def cache_sha256(cache: Path) -> str:
+    """The content hash a document's cache file is named after."""
+    return cache.name.removesuffix(".json")
+
+
 def is_cached(home: Home, sha256: str) -> bool:
     """Whether these bytes were extracted, or found unreadable, before."""
     return _document_cache(home, sha256).exists() or _failure_cache(home, sha256).exists()
@@ -209,9 +214,12 @@ class CachedInbox:
     first_seen: dict[str, datetime] = field(default_factory=dict)  # sha256 → first seen
     pending: list[str] = field(default_factory=list)  # inbox paths not extracted yet
 
-    def documents(self) -> Iterator[Document]:
-        """The cached documents, read one at a time (the corpus is never held at once)."""
+    def documents(self, only: Container[str] | None = None) -> Iterator[Document]:
+        """The cached documents (of the content hashes `only`, if given), read one at a time
+        (the corpus is never held at once)."""
         for cache, inbox_path in self.cached:
+            if only is not None and cache_sha256(cache) not in only:
+                continue
             document = document_from_json(json.loads(cache.read_text(encoding="utf-8")))
             document.source_path = inbox_path
             yield document

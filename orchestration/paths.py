@@ -32,6 +32,11 @@ class Home:
         return self.root / "build" / "build.duckdb"  # private to the pipeline
 
     @property
+    def raw_store(self) -> Path:
+        # The raw rows of every cached document, kept between runs (orchestration.raw_store).
+        return self.root / "build" / "raw_store.duckdb"
+
+    @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"  # published; readers open it read-only
 

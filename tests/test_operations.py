@@ -80,7 +80,7 @@ def operations(tmp_path_factory: pytest.TempPathFactory) -> Operations:
         raise OSError("disk on fire")
 
     with pytest.MonkeyPatch.context() as patch:  # the raw load fails: nothing published
-        patch.setattr(documents, "load_documents", broken_load)
+        patch.setattr(documents, "load_raw", broken_load)
         assert not run(inbox, home)
 
     juesuan = JuesuanHome(inbox=str(inbox), home=str(home.root))

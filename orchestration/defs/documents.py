@@ -37,10 +37,10 @@ from dagster._core.storage.tags import (
 )
 
 from extractors.dispatch import file_sha256
-from extractors.load import create_raw_schema, load_documents
 from orchestration.defs.home import TRANSIENT_RETRY, JuesuanHome
 from orchestration.extraction import extract_files
 from orchestration.ingest import is_cached, load_cached, scan_inbox
+from orchestration.raw_store import load_raw
 
 # The single-run backfill policy is what the extraction wants, beta or not (Dagster 1.13).
 warnings.filterwarnings("ignore", "Parameter `backfill_policy`", BetaWarning)
@@ -112,27 +112,30 @@ def raw_documents(
     """Every cached extraction of the inbox's files, and every earlier version of a file
     rewritten in place, into a fresh build database, stamped with when its bytes were first
     seen. A file that cannot be read is loaded as its error; the run goes on.
+
+    The rows are copied from the raw store (`orchestration.raw_store`), which reads only the
+    documents it does not hold yet from their cache files.
     """
     home = juesuan.layout()
     inbox = load_cached(scan_inbox(Path(juesuan.inbox), home), home)
     for path in inbox.pending:
         context.log.warning(f"{path} is not extracted yet; the next run loads it")
     for stale in (home.build_db, home.build_db.with_name(home.build_db.name + ".wal")):
-        stale.unlink(missing_ok=True)  # rebuilt from the cache every run; a killed run's WAL too
+        stale.unlink(missing_ok=True)  # a fresh file every run; a killed run's WAL too
     with duckdb.connect(str(home.build_db)) as con:
         home.build_db.chmod(0o600)  # private to the pipeline
-        create_raw_schema(con)
-        cells = load_documents(con, inbox.documents(), inbox.failures, inbox.first_seen)
+        loaded = load_raw(con, inbox, home, context.log)
     yield MaterializeResult(
         asset_key=RAW_KEYS[0],
         metadata={
             "documents": len(inbox.cached),
             "failed": len(inbox.failures),
             "pending": len(inbox.pending),
+            "parsed": loaded.parsed,  # read from the extraction cache; the rest from the store
         },
     )
     yield MaterializeResult(asset_key=RAW_KEYS[1], metadata={"documents": len(inbox.cached)})
-    yield MaterializeResult(asset_key=RAW_KEYS[2], metadata={"cells": cells})
+    yield MaterializeResult(asset_key=RAW_KEYS[2], metadata={"cells": loaded.cells})
 
 
 # Everything but the extraction: what a run does when no file is new or changed.
