@@ -35,6 +35,7 @@ SCOPE_DDL = """
 create or replace table dq.check_scope (
     department_key varchar not null,   -- staging department_id, or the document_id
     signature varchar not null,        -- md5 over the department's documents' raw rows
+    documents integer not null,
     fingerprint varchar not null,      -- the checks and what they read
     evaluated_run_id varchar not null  -- the run whose evaluation these results are
 )"""
@@ -43,7 +44,7 @@ create or replace table dq.check_scope (
 @dataclass(frozen=True)
 class Scope:
     fingerprint: str
-    groups: pd.DataFrame  # department_key, signature, evaluated_run_id (None: evaluate now)
+    groups: pd.DataFrame  # department_key, signature, documents, evaluated_run_id (None: now)
     evaluated: list[str]  # document ids evaluated in this run
     reused: list[str]  # document ids whose results are carried over
 
@@ -63,7 +64,9 @@ def plan_scope(
     fingerprint = _fingerprint(con, checks)
     documents = _document_groups(con)
     earlier = _previous_groups(con, previous, fingerprint)
-    groups = documents.drop_duplicates("department_key")[["department_key", "signature"]]
+    groups = documents.groupby(["department_key", "signature"], as_index=False).agg(
+        documents=("document_id", "size")
+    )
     groups = groups.merge(earlier, on=["department_key", "signature"], how="left")
     kept = set(groups.loc[groups["evaluated_run_id"].notna(), "department_key"])
     reuse = documents["department_key"].isin(kept)
@@ -230,7 +233,8 @@ def write_scope(con: duckdb.DuckDBPyConnection, scope: Scope, run_id: str) -> No
     try:
         con.execute(
             "insert into dq.check_scope by name "
-            "select department_key, signature, fingerprint, evaluated_run_id from dq_scope_groups"
+            "select department_key, signature, documents, fingerprint, evaluated_run_id "
+            "from dq_scope_groups"
         )
     finally:
         con.unregister("dq_scope_groups")

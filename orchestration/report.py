@@ -110,6 +110,8 @@ class RunSummary:
     published: int
     quarantined: int
     superseded: int
+    checked: int  # documents the checks evaluated in this run
+    carried_over: int  # documents whose results were carried over (unchanged since)
     passes: int
     errors: int
     warnings: int
@@ -154,6 +156,7 @@ class Report:
             f"收到 seen {s.seen} · 发布 published {s.published} · 隔离 quarantined "
             f"{s.quarantined} · 替代 superseded {s.superseded}",
             f"错误 errors {s.errors} · 警告 warnings {s.warnings}",
+            f"本次检查 checked {s.checked} · 沿用上次结果 carried over {s.carried_over}",
             "",
         ]
         lines += [f"- {d.name}：错误 {d.errors}，警告 {d.warnings}" for d in self.departments]
@@ -272,6 +275,7 @@ def _severity_rank(severity: str) -> int:
 def _summary(con: duckdb.DuckDBPyConnection, run_id: str, findings: list[Finding]) -> RunSummary:
     run = _rows(con, "select * from dq.runs where run_id = ?", [run_id])
     record = run[0] if run else {}
+    checked, carried_over = _check_scope(con, run_id)
     return RunSummary(
         run_id=run_id,
         started_at=record.get("started_at"),
@@ -281,11 +285,28 @@ def _summary(con: duckdb.DuckDBPyConnection, run_id: str, findings: list[Finding
         quarantined=record.get("documents_quarantined") or 0,
         superseded=_scalar(
             con, "select count(*) from marts.dim_document where status = 'superseded'", []),
+        checked=checked,
+        carried_over=carried_over,
         passes=_scalar(con, "select count(*) from dq.check_results "
                             "where run_id = ? and status = 'pass'", [run_id]),
         errors=sum(f.severity == "error" for f in findings),
         warnings=sum(f.severity == "warning" for f in findings),
     )
+
+
+def _check_scope(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[int, int]:
+    """Documents the run's checks evaluated, and documents whose results it carried over (a
+    warehouse from before `dq.check_scope`: every document evaluated)."""
+    if not _scalar(con, "select count(*) from information_schema.tables "
+                        "where table_schema = 'dq' and table_name = 'check_scope'", []):
+        return _scalar(con, "select count(distinct document_id) from dq.check_results", []), 0
+    [(checked, carried_over)] = con.execute(
+        "select coalesce(sum(documents) filter (where evaluated_run_id = ?), 0)::integer, "
+        "coalesce(sum(documents) filter (where evaluated_run_id <> ?), 0)::integer "
+        "from dq.check_scope",
+        [run_id, run_id],
+    ).fetchall()
+    return checked, carried_over
 
 
 # -- history and charts

@@ -109,6 +109,9 @@ def test_changed_departments_are_evaluated_and_the_rest_carried_over(
         group by all"""))
     assert evaluated == {"测试市alpha局": "first", "测试市beta局": "second",
                          "测试市gamma局": "second"}
+    assert query(incremental, "select evaluated_run_id, sum(documents)::integer "
+                              "from dq.check_scope group by all order by all") == [
+        ("first", 2), ("second", 3)]
     # the new version's broken identity is found, with its evidence
     [(lhs, rhs, status)] = query(incremental, """
         select lhs, rhs, status from dq.check_results

@@ -429,6 +429,12 @@ def test_trend_keeps_earlier_runs(fresh_home: Home) -> None:
     assert counted[0][0] == 2
     assert set(report.charts) == {"findings", "trend", "expenditure"}
     assert report.summary.errors == 2 and report.summary.superseded == 0
+    # one run: every document checked in it, none carried over
+    with duckdb.connect(str(fresh_home.warehouse), read_only=True) as con:
+        [(documents,)] = con.execute(
+            "select count(distinct document_id) from dq.check_results").fetchall()
+    assert (report.summary.checked, report.summary.carried_over) == (documents, 0)
+    assert f"本次检查 checked {documents} · 沿用上次结果 carried over 0" in report.text()
 
 
 def test_mail_body_caps_rows_per_group(fresh_home: Home) -> None:
