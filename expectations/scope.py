@@ -112,8 +112,14 @@ def _relations(con: duckdb.DuckDBPyConnection, schemas: Sequence[str]) -> list[t
 
 def _keyed(con: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, bool]]:
     """The schema's relations, each with whether it has a document_id column."""
+    return [(name, "document_id" in (columns or [])) for name, columns in _columns(con, schema)]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, list[str]]]:
+    """The schema's relations, each with its columns but timestamps."""
     return con.execute(
-        "select table_name, bool_or(column_name = 'document_id') "
+        "select table_name, list(column_name order by ordinal_position) "
+        "filter (where data_type not like 'TIMESTAMP%') "
         "from information_schema.columns "
         "where table_catalog = current_database() and table_schema = ? "
         "group by table_name order by table_name",
@@ -122,12 +128,18 @@ def _keyed(con: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, bool]
 
 
 def _document_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """document_id, department_key, signature: the department's documents' raw rows, hashed."""
+    """document_id, department_key, signature: the department's documents' raw rows, hashed.
+
+    Timestamps (raw.documents.loaded_at, when the bytes were first seen) count by their order
+    within the department only, which is what the checks read of them (the latest version of
+    a prior year): a home whose index stamps the same files at other times signs the same.
+    """
     hashes = " union all ".join(
-        f"select document_id, '{name}' as source, sum(hash(t)) as content "
-        f"from raw.{name} as t group by document_id"
-        for name, keyed in _keyed(con, "raw")
-        if keyed
+        f"select document_id, '{name}' as source, "
+        f"sum(hash({', '.join(f'{_quoted(c)}' for c in columns)})) as content "
+        f"from raw.{name} group by document_id"
+        for name, columns in _columns(con, "raw")
+        if "document_id" in (columns or [])
     )
     departments = (
         "select document_id, department_id from staging.stg_documents"
@@ -138,7 +150,7 @@ def _document_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         with rows as ({hashes}),
         departments as ({departments}),
         documents as (
-            select d.document_id,
+            select d.document_id, any_value(d.loaded_at) as loaded_at,
                 coalesce(any_value(p.department_id), d.document_id) as department_key,
                 md5(d.document_id || ':' || string_agg(r.source || '=' || r.content, ','
                     order by r.source)) as document_signature
@@ -148,11 +160,15 @@ def _document_groups(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             group by d.document_id
         )
         select document_id, department_key,
-            md5(string_agg(document_signature, ',' order by document_signature)
+            md5(string_agg(document_signature, ',' order by loaded_at, document_signature)
                 over (partition by department_key)) as signature
         from documents
         order by document_id
     """).df()
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def _previous_groups(

@@ -5,7 +5,7 @@ departments' results over; what it writes equals a full evaluation of the same d
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -133,6 +133,21 @@ def test_nothing_changed_carries_everything_over_without_gx(
     assert summary.gx_validate_seconds == 0  # nothing to validate
     assert differences(again, databases["warehouse"], "dq.check_results") == []
     assert differences(again, databases["warehouse"], "dq.document_status") == []
+
+
+def test_first_seen_stamps_count_by_their_order_only(
+    databases: dict[str, Path], tmp_path: Path
+) -> None:
+    """The same files first seen a day later (another home's inbox index, as the crash harness
+    compares homes): the checks read the stamps' order only, so every result is carried over."""
+    shifted = tmp_path / "shifted" / "build.duckdb"
+    shifted.parent.mkdir()
+    documents, failures, stamps = stamped(first_corpus())
+    later = {sha256: stamp + timedelta(days=1) for sha256, stamp in stamps.items()}
+    build_database(shifted, documents, failures, later)
+    summary = checked(shifted, tmp_path / "checked.duckdb", "shifted", databases["warehouse"])
+
+    assert (summary.documents_evaluated, summary.documents_reused) == (0, 6)
 
 
 def test_changed_checks_evaluate_every_department(
