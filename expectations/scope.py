@@ -1,16 +1,16 @@
 """Which documents a check run evaluates, and which results it carries over.
 
-A check reads one department's documents only: the identities read one document, and the
-checks across years join a document to its department's prior year by
+A check reads one department's documents only: the identities read one document, and the checks
+across years join a document to its department's prior year by
 `staging.stg_documents.department_id`. So a department whose documents are unchanged since the
-last published run (every row of every `raw` table of its documents, paths and first-seen
-stamps included) has the same results as then, provided the checks are the same too: the
-fingerprint covers every check's definition, the staging views and the catalogue they read,
-and the versions that produce the rows. Such a department's results are carried over from the
-published warehouse (`dq.check_results`); the other departments are evaluated, on a copy of
-their rows only (`evaluation_scope`), so that a nightly run with a few changed documents costs
-a few departments' checks. `dq.check_scope` records, per department, what was compared and
-which run evaluated it.
+last published run (every row of every `raw` table of its documents, paths included, and the
+order in which its versions were first seen) has the same results as then, provided the checks
+are the same too: the fingerprint covers every check's definition, the staging views and the
+catalogue they read, and the versions that produce the rows. Such a department's results are
+carried over from the published warehouse (`dq.check_results`); the other departments are
+evaluated, on a copy of their rows only (`evaluation_scope`), so that a nightly run with a few
+changed documents costs a few departments' checks. `dq.check_scope` records, per department,
+what was compared and which run evaluated it.
 """
 
 from __future__ import annotations
