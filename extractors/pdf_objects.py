@@ -119,18 +119,8 @@ class _Placement:
             xs = (c * low, a * advance + c * low, a * advance + c * high, c * high)
             ys = (d * low, b * advance + d * low, b * advance + d * high, d * high)
         x0, y0, x1, y1 = ox + min(xs), oy + min(ys), ox + max(xs), oy + max(ys)
-        top = self.top_shift - y1
-        return {  # `_box`, inlined
-            "x0": x0 + self.x_shift,
-            "x1": x1 + self.x_shift,
-            "y0": y0,
-            "y1": y1,
-            "top": top,
-            "bottom": self.top_shift - y0,
-            "doctop": self.doctop + top,
-            "width": x1 - x0,
-            "height": y1 - y0,
-            "page_number": self.page_number,
+        return {
+            **self._box(x0, y0, x1, y1),
             "object_type": "char",
             "text": glyph.text,
             "fontname": glyph.fontname,
